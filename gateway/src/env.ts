@@ -1,0 +1,36 @@
+/** The gateway's configuration: the one place it reads the environment. */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { SUBGRAPHS, envFragments, loadConfig, urlVariable } from '@platform/runtime';
+
+const REPO_ROOT = join(__dirname, '..', '..');
+
+const subgraphUrls = Object.fromEntries(
+  SUBGRAPHS.map(({ name }) => [urlVariable(name), z.url({ protocol: /^https?$/ }).optional()]),
+);
+
+const boolean = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+export const gatewayEnvSchema = z.object({
+  ...envFragments.service,
+  ...envFragments.kafka,
+  GATEWAY_PORT: envFragments.port.default(4000),
+  SUPERGRAPH_PATH: z.string().default(join(REPO_ROOT, 'schema', 'supergraph.graphql')),
+  /** The built app, served on `/`; unset or missing folder: the API only. */
+  CLIENT_DIST: z.string().default(join(REPO_ROOT, 'client', 'dist')),
+  /** Introspection; defaults to on outside production. */
+  GRAPHQL_INTROSPECTION: boolean.optional(),
+  /** Subgraph requests time out after this long. */
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Bound on simultaneous graphql-ws subscriptions per connection. */
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1000).default(50),
+  ...subgraphUrls,
+});
+
+export type GatewayConfig = Readonly<z.infer<typeof gatewayEnvSchema>>;
+
+export function loadGatewayConfig(environment: Record<string, string | undefined> = process.env) {
+  return loadConfig('gateway', gatewayEnvSchema, environment);
+}

@@ -1,0 +1,47 @@
+/**
+ * Apollo Gateway over the static, checked-in supergraph: no runtime introspection of subgraphs.
+ * Each subgraph's URL comes from the supergraph unless `<NAME>_URL` overrides it; every subgraph
+ * request carries the caller's request id (and, once identity lands, its credentials).
+ */
+import { readFileSync } from 'node:fs';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { REQUEST_ID_HEADER, SUBGRAPHS, urlVariable, type Logger } from '@platform/runtime';
+import type { GatewayConfig } from './env';
+import type { GatewayContext } from './context';
+
+export function subgraphUrls(config: GatewayConfig): Record<string, string | undefined> {
+  const env = config as unknown as Record<string, string | undefined>;
+  return Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, env[urlVariable(name)]]));
+}
+
+export function createGateway(config: GatewayConfig, supergraphSdl: string, logger: Logger) {
+  const overrides = subgraphUrls(config);
+  const log = logger.child({ source: 'gateway' });
+  return new ApolloGateway({
+    supergraphSdl,
+    logger: {
+      debug: (m) => log.debug(m),
+      info: (m) => log.info(m),
+      warn: (m) => log.warn(m),
+      error: (m) => log.error(m),
+    },
+    buildService: ({ name, url }) =>
+      new RemoteGraphQLDataSource<GatewayContext>({
+        url: overrides[name] ?? url,
+        willSendRequest({ request, context }) {
+          if (context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+          if (context.authorization) {
+            request.http?.headers.set('authorization', context.authorization);
+          }
+        },
+      }),
+  });
+}
+
+export function readSupergraph(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the supergraph at ${path} (run \`npm run compose\`): ${String(error)}`);
+  }
+}

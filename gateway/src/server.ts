@@ -1,0 +1,156 @@
+/**
+ * The gateway process: Apollo Server over Apollo Gateway for queries and mutations, graphql-ws for
+ * subscriptions fed by one shared Kafka consumer, the app on `/`, and `/metrics`, `/healthz`,
+ * `/readyz`. `startGateway` returns handles for tests and for shutdown.
+ */
+import type { Server } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import {
+  AppError,
+  ErrorCode,
+  SUBGRAPHS,
+  createHttpApp,
+  createKafka,
+  createMetrics,
+  currentRequestId,
+  errorLoggingPlugin,
+  internalErrorHandler,
+  metricsPlugin,
+  toClientError,
+  type Logger,
+} from '@platform/runtime';
+import type { GatewayConfig } from './env';
+import type { GatewayContext } from './context';
+import { createGateway, readSupergraph, subgraphUrls } from './gateway';
+import { serveApp } from './static-app';
+import { SubscriptionBus } from './subscriptions/bus';
+import { subscriptionTopics } from './subscriptions/fields';
+import { buildSubscriptionSchema } from './subscriptions/schema';
+import { attachWebSocket } from './websocket';
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  bus: SubscriptionBus;
+  close(): Promise<void>;
+}
+
+/** Subscriptions go over WebSocket; over HTTP they get a clear 400 rather than a planner error. */
+const subscriptionsOverHttpPlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation(ctx) {
+        if (ctx.operation?.operation === 'subscription') {
+          throw new AppError(
+            ErrorCode.BAD_USER_INPUT,
+            'Subscriptions are served over WebSocket (graphql-ws protocol) at /graphql, not over HTTP.',
+          );
+        }
+      },
+    };
+  },
+};
+
+async function subgraphsReachable(config: GatewayConfig): Promise<void> {
+  const overrides = subgraphUrls(config);
+  await Promise.all(
+    SUBGRAPHS.map(async ({ name, port }) => {
+      const url = new URL(overrides[name] ?? `http://127.0.0.1:${port}/graphql`);
+      const response = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(1_500) });
+      if (!response.ok) throw new Error(`${name} answered ${response.status}`);
+    }),
+  );
+}
+
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const supergraphSdl = readSupergraph(config.SUPERGRAPH_PATH);
+  const metrics = createMetrics('gateway');
+  const kafka = createKafka('gateway', config.KAFKA_BROKERS, logger);
+  const bus = new SubscriptionBus(kafka, subscriptionTopics, logger);
+
+  const app = createHttpApp({
+    logger,
+    metrics,
+    checks: {
+      kafka: async () => {
+        if (!bus.ready) throw new Error('consumer not in its group');
+      },
+      subgraphs: () => subgraphsReachable(config),
+    },
+  });
+  const httpServer: Server = (await import('node:http')).createServer(app);
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway: createGateway(config, supergraphSdl, logger),
+    csrfPrevention: true,
+    introspection: config.GRAPHQL_INTROSPECTION ?? config.NODE_ENV !== 'production',
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted) => toClientError(formatted, currentRequestId()),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      metricsPlugin(metrics),
+      errorLoggingPlugin(logger),
+      subscriptionsOverHttpPlugin,
+    ],
+  });
+  await apollo.start();
+
+  const schema = buildSubscriptionSchema(supergraphSdl, {
+    bus,
+    logger,
+    execute: async (document, variables, context) => {
+      const response = await apollo.executeOperation(
+        { query: document, variables },
+        { contextValue: context as GatewayContext },
+      );
+      if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
+      return response.body.singleResult as never;
+    },
+  });
+  const ws = attachWebSocket({
+    httpServer,
+    schema,
+    logger,
+    registry: metrics.registry,
+    maxSubscriptionsPerConnection: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    activeSubscriptions: () => bus.size,
+  });
+
+  app.use(
+    '/graphql',
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<GatewayContext> => ({
+        requestId: req.requestId,
+        authorization: req.headers.authorization,
+      }),
+    }),
+  );
+  serveApp(app, config.CLIENT_DIST, logger);
+  app.use(internalErrorHandler(logger));
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.GATEWAY_PORT, config.HOST, () => resolve());
+  });
+  // The consumer joins in the background; /readyz says when it has.
+  bus.start().catch((error) => logger.error({ err: error }, 'Kafka consumer failed to start'));
+
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.GATEWAY_PORT;
+  const url = `http://${config.HOST}:${port}`;
+  logger.info({ url }, 'gateway listening');
+  return {
+    url,
+    port,
+    bus,
+    close: async () => {
+      await ws.close();
+      await apollo.stop();
+      await bus.stop();
+    },
+  };
+}

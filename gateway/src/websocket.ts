@@ -1,0 +1,99 @@
+/**
+ * graphql-ws on the same HTTP server and path as queries (`/graphql`). Each connection may hold a
+ * bounded number of subscriptions; a closed connection or a `complete` message ends its
+ * subscriptions, which releases their bus registrations. Errors use the platform's format.
+ */
+import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { Gauge, type Registry } from 'prom-client';
+import { ErrorCode, toClientError, type Logger } from '@platform/runtime';
+import type { GatewayContext } from './context';
+
+export interface WebSocketOptions {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  logger: Logger;
+  registry: Registry;
+  maxSubscriptionsPerConnection: number;
+  activeSubscriptions: () => number;
+}
+
+export function attachWebSocket(options: WebSocketOptions) {
+  const log = options.logger.child({ source: 'graphql-ws' });
+  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: 1 << 20 });
+  const perConnection = new WeakMap<object, { id: string; count: number }>();
+
+  new Gauge({
+    name: 'gateway_ws_connections',
+    help: 'Open graphql-ws connections.',
+    registers: [options.registry],
+    collect() {
+      this.set(wss.clients.size);
+    },
+  });
+  new Gauge({
+    name: 'gateway_subscriptions_active',
+    help: 'Subscriptions currently registered on the Kafka fan-out.',
+    registers: [options.registry],
+    collect() {
+      this.set(options.activeSubscriptions());
+    },
+  });
+
+  const server = useServer<Record<string, unknown>, { requestId: string }>(
+    {
+      schema: options.schema,
+      onConnect: (ctx) => {
+        perConnection.set(ctx, { id: randomUUID(), count: 0 });
+        return true;
+      },
+      context: (ctx): GatewayContext => ({
+        requestId: perConnection.get(ctx)?.id ?? randomUUID(),
+        authorization: undefined,
+      }),
+      onSubscribe: (ctx) => {
+        const state = perConnection.get(ctx);
+        if (state && state.count >= options.maxSubscriptionsPerConnection) {
+          return [
+            new GraphQLError(
+              `At most ${options.maxSubscriptionsPerConnection} subscriptions per connection.`,
+              { extensions: { code: ErrorCode.RATE_LIMITED } },
+            ),
+          ];
+        }
+        if (state) state.count += 1;
+        return undefined;
+      },
+      onComplete: (ctx) => {
+        const state = perConnection.get(ctx);
+        if (state) state.count = Math.max(0, state.count - 1);
+      },
+      onNext: (ctx, _id, _payload, _args, result) => {
+        if (!result.errors?.length) return result;
+        const requestId = perConnection.get(ctx)?.id;
+        return {
+          ...result,
+          errors: result.errors.map((e) => toClientError(e.toJSON(), requestId)),
+        } as never;
+      },
+      onError: (ctx, _id, _payload, errors) => {
+        const requestId = perConnection.get(ctx)?.id;
+        log.info({ requestId, errors: errors.map((e) => e.message) }, 'subscription refused');
+        return errors.map((e) => toClientError(e.toJSON(), requestId)) as never;
+      },
+    },
+    wss,
+  );
+
+  return {
+    wss,
+    close: async () => {
+      for (const client of wss.clients) client.close(1001, 'Going away');
+      await server.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

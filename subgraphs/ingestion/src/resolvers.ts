@@ -1,0 +1,41 @@
+/** Thin resolvers: check input, call one function or loader. */
+import { DateTimeScalar, badInput, isUuid } from '@platform/runtime';
+import type { Context } from './context';
+import { listDatasets, type DatasetsArgs } from './datasets';
+import type { DatasetRow, JobRow } from './store';
+
+function uuid(name: string, value: string): string {
+  if (!isUuid(value)) throw badInput(`\`${name}\` must be a UUID.`, { [name]: value.slice(0, 64) });
+  return value;
+}
+
+export const resolvers = {
+  DateTime: DateTimeScalar,
+  Query: {
+    datasets: (_: unknown, args: DatasetsArgs, ctx: Context) => listDatasets(ctx.store, args),
+    dataset: (_: unknown, args: { id: string }, ctx: Context) =>
+      ctx.datasets.load(uuid('id', args.id)),
+    job: (_: unknown, args: { id: string }, ctx: Context) => ctx.jobs.load(uuid('id', args.id)),
+  },
+  Dataset: {
+    __resolveReference: (ref: { id: string }, ctx: Context) =>
+      isUuid(ref.id) ? ctx.datasets.load(ref.id) : null,
+    sourceType: (d: DatasetRow) => d.source_type,
+    sizeBytes: (d: DatasetRow) => d.size_bytes,
+    rowCount: (d: DatasetRow) => d.row_count,
+    columnCount: (d: DatasetRow) => d.column_count,
+    createdAt: (d: DatasetRow) => d.created_at,
+    updatedAt: (d: DatasetRow) => d.updated_at,
+    owner: (d: DatasetRow) => ({ __typename: 'User', id: d.owner_id }),
+    jobs: (d: DatasetRow, _: unknown, ctx: Context) => ctx.jobsOfDataset.load(d.id),
+  },
+  Job: {
+    __resolveReference: (ref: { id: string }, ctx: Context) =>
+      isUuid(ref.id) ? ctx.jobs.load(ref.id) : null,
+    errorMessage: (j: JobRow) => j.error_message,
+    createdAt: (j: JobRow) => j.created_at,
+    updatedAt: (j: JobRow) => j.updated_at,
+    dataset: (j: JobRow, _: unknown, ctx: Context) =>
+      j.dataset_id ? ctx.datasets.load(j.dataset_id) : null,
+  },
+};

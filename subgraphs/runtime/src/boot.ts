@@ -1,0 +1,107 @@
+/**
+ * Boots a subgraph service the same way everywhere: validated config, logger, metrics, PostgreSQL
+ * pool, graceful shutdown, then the server. The service's `setup` adds its own resolvers, context
+ * and any extra resources (each registered for shutdown).
+ */
+import { z } from 'zod';
+import type { DocumentNode } from 'graphql';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { envFragments, loadConfig } from './config';
+import { createLogger, type Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+import { createPool, type Pool } from './postgres';
+import { createShutdown } from './shutdown';
+import { startSubgraph, type RequestBase, type RunningServer } from './subgraph';
+import { SUBGRAPHS, portVariable, type SubgraphName } from './services';
+import type { HealthChecks } from './health';
+
+const baseShape = { ...envFragments.service, ...envFragments.postgres };
+
+/** A subgraph's configuration: the shared fragments, its own extras, and `PORT`. */
+export type SubgraphConfig<E extends z.ZodRawShape> = z.infer<z.ZodObject<typeof baseShape>> &
+  z.infer<z.ZodObject<E>> & { PORT: number };
+
+/** Validates everything in one pass; the port comes from `<NAME>_PORT` (e.g. `IDENTITY_PORT`). */
+export function loadSubgraphConfig<E extends z.ZodRawShape>(
+  name: SubgraphName,
+  extra: E,
+  environment: Record<string, string | undefined> = process.env,
+): Readonly<SubgraphConfig<E>> {
+  const defaultPort = SUBGRAPHS.find((s) => s.name === name)!.port;
+  const portKey = portVariable(name);
+  const shape: z.ZodRawShape = {
+    ...baseShape,
+    ...extra,
+    [portKey]: envFragments.port.default(defaultPort),
+  };
+  const schema = z
+    .object(shape)
+    .transform((values: Record<string, unknown>) => ({ ...values, PORT: values[portKey] }));
+  return loadConfig(name, schema, environment) as unknown as Readonly<SubgraphConfig<E>>;
+}
+
+export interface BootDeps<Cfg> {
+  config: Readonly<Cfg>;
+  logger: Logger;
+  metrics: Metrics;
+  pool: Pool;
+}
+
+export interface SubgraphDefinition<C extends RequestBase, Cfg> {
+  resolvers: GraphQLResolverMap<C>;
+  createContext: (base: RequestBase) => C | Promise<C>;
+  checks?: HealthChecks;
+  /** Called once the server listens (start consumers, relays...). */
+  afterStart?: () => Promise<void>;
+  /** Closes what `setup` opened; runs after the server stops accepting, before the pool closes. */
+  close?: () => Promise<void>;
+  /** Unused marker so `Cfg` stays part of the type. */
+  readonly configType?: Cfg;
+}
+
+export async function bootSubgraph<E extends z.ZodRawShape, C extends RequestBase>(options: {
+  name: SubgraphName;
+  typeDefs: DocumentNode;
+  env?: E;
+  setup: (
+    deps: BootDeps<SubgraphConfig<E>>,
+  ) => SubgraphDefinition<C, SubgraphConfig<E>>;
+  environment?: Record<string, string | undefined>;
+  exitOnShutdown?: boolean;
+}): Promise<RunningServer & { deps: BootDeps<SubgraphConfig<E>> }> {
+  const config = loadSubgraphConfig(options.name, options.env ?? ({} as E), options.environment);
+  const logger = createLogger(options.name, config.LOG_LEVEL);
+  const metrics = createMetrics(options.name);
+  const pool = createPool(
+    {
+      url: config.DATABASE_URL,
+      max: config.PG_POOL_MAX,
+      statementTimeoutMs: config.PG_STATEMENT_TIMEOUT_MS,
+      applicationName: options.name,
+    },
+    logger,
+  );
+  const exit = options.exitOnShutdown ?? true;
+  const shutdown = createShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, { exit, signals: exit });
+  const deps = { config, logger, metrics, pool };
+  const definition = options.setup(deps);
+
+  const server = await startSubgraph<C>({
+    name: options.name,
+    typeDefs: options.typeDefs,
+    resolvers: definition.resolvers,
+    host: config.HOST,
+    port: config.PORT,
+    logger,
+    metrics,
+    checks: { postgres: () => pool.query('SELECT 1'), ...definition.checks },
+    createContext: definition.createContext,
+    introspection: config.NODE_ENV !== 'production',
+  });
+  // In this order: stop accepting requests, stop the service's own workers, close the pool.
+  shutdown.add('http', server.close);
+  if (definition.close) shutdown.add(`${options.name} workers`, definition.close);
+  shutdown.add('postgres', () => pool.end());
+  await definition.afterStart?.();
+  return { ...server, deps, close: () => shutdown.run('close') };
+}

@@ -1,0 +1,116 @@
+/**
+ * Starts one federated subgraph: its SDL and resolvers built with `buildSubgraphSchema`, served by
+ * Apollo Server on the shared HTTP shell, with metrics, the platform's error format and logging of
+ * every unexpected error with its request id and stack (Property 47).
+ */
+import type { Server } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { DocumentNode } from 'graphql';
+import type { Logger } from './logger';
+import { metricsPlugin, type Metrics } from './metrics';
+import { createHttpApp, internalErrorHandler } from './http';
+import type { HealthChecks } from './health';
+import { toClientError } from './errors';
+import { currentRequestId } from './request-context';
+
+export interface RequestBase {
+  requestId: string;
+  logger: Logger;
+}
+
+export interface SubgraphOptions<C extends RequestBase> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<C>;
+  host: string;
+  port: number;
+  logger: Logger;
+  metrics: Metrics;
+  checks: HealthChecks;
+  createContext: (base: RequestBase) => C | Promise<C>;
+  introspection?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Logs each error that is not one of our expected codes, with its stack and the request id. */
+export function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors(ctx) {
+          for (const error of ctx.errors) {
+            const code = error.extensions?.code;
+            const expected =
+              typeof code === 'string' && code !== 'INTERNAL' && code !== 'INTERNAL_SERVER_ERROR';
+            const fields = {
+              requestId: currentRequestId(),
+              operation: ctx.operationName,
+              path: error.path,
+              code,
+            };
+            if (expected) logger.info(fields, error.message);
+            else logger.error({ ...fields, err: error.originalError ?? error }, 'unexpected error');
+          }
+        },
+      };
+    },
+  };
+}
+
+export async function startSubgraph<C extends RequestBase>(
+  options: SubgraphOptions<C>,
+): Promise<RunningServer> {
+  const { logger, metrics } = options;
+  const server = new ApolloServer<C>({
+    schema: buildSubgraphSchema({
+      typeDefs: options.typeDefs,
+      resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+    }),
+    introspection: options.introspection ?? true,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted) => toClientError(formatted, currentRequestId()),
+    plugins: [metricsPlugin(metrics), errorLoggingPlugin(logger) as ApolloServerPlugin<C>],
+  });
+  await server.start();
+
+  const app = createHttpApp({ logger, metrics, checks: options.checks });
+  app.use(
+    '/graphql',
+    expressMiddleware(server, {
+      context: async ({ req }) =>
+        options.createContext({
+          requestId: req.requestId,
+          logger: logger.child({ requestId: req.requestId }),
+        }),
+    }),
+  );
+  app.use(internalErrorHandler(logger));
+
+  const http: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(options.port, options.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${options.host}:${port}/graphql`;
+  logger.info({ url }, `${options.name} subgraph listening`);
+  return {
+    url,
+    port,
+    close: async () => {
+      // Stop accepting first, let in-flight requests finish, then stop Apollo.
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections();
+      await closed;
+      await server.stop();
+    },
+  };
+}
