@@ -37,3 +37,6 @@ export S3_CORS_ORIGIN="${S3_CORS_ORIGIN:-http://127.0.0.1:4000}"
 
 export GATEWAY_PORT="${GATEWAY_PORT:-4000}"
 export PROCESSOR_PORT="${PROCESSOR_PORT:-4010}"
+
+# Rust build output, outside the clone so a fresh clone reuses earlier builds.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PLATFORM_CACHE_DIR/cargo-target}"

@@ -17,7 +17,9 @@ export function migrationSets() {
   const subgraphs = join(root, 'subgraphs');
   return readdirSync(subgraphs)
     .filter((name) => existsSync(join(subgraphs, name, 'migrations')))
-    .filter((name) => readdirSync(join(subgraphs, name, 'migrations')).some((f) => f.endsWith('.sql')))
+    .filter((name) =>
+      readdirSync(join(subgraphs, name, 'migrations')).some((f) => f.endsWith('.sql')),
+    )
     .sort()
     .map((name) => ({ schema: name, dir: join(subgraphs, name, 'migrations') }));
 }
@@ -53,8 +55,7 @@ export async function migrate(databaseUrl, { quiet = false } = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const url =
-    process.env.DATABASE_URL ?? 'postgres://platform:platform@127.0.0.1:5432/platform';
+  const url = process.env.DATABASE_URL ?? 'postgres://platform:platform@127.0.0.1:5432/platform';
   migrate(url).catch((error) => {
     console.error(`migrate: failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

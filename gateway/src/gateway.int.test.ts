@@ -25,10 +25,10 @@ const job = { id: randomUUID() };
 beforeAll(async () => {
   platform = await startPlatform();
   pool = new pg.Pool({ connectionString: DATABASE_URL });
-  await pool.query(`INSERT INTO identity.users (id, email, role, tier) VALUES ($1, $2, 'analyst', 'free')`, [
-    user.id,
-    user.email,
-  ]);
+  await pool.query(
+    `INSERT INTO identity.users (id, email, role, tier) VALUES ($1, $2, 'analyst', 'free')`,
+    [user.id, user.email],
+  );
   await pool.query(
     `INSERT INTO ingestion.datasets (id, owner_id, name, source_type, status, size_bytes)
      VALUES ($1, $2, $3, 'CSV', 'PROCESSING', 2048)`,
@@ -44,7 +44,11 @@ beforeAll(async () => {
     maxInFlightRequests: 1,
   });
   await producer.connect();
-  await eventually('the gateway consumer to join its group', () => platform.gateway.bus.ready, 30_000);
+  await eventually(
+    'the gateway consumer to join its group',
+    () => platform.gateway.bus.ready,
+    30_000,
+  );
 });
 
 afterAll(async () => {
@@ -77,7 +81,12 @@ async function produce(value: unknown, key = job.id) {
 }
 
 function wsClient(): Client {
-  return createClient({ url: platform.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+  return createClient({
+    url: platform.wsUrl,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+  });
 }
 
 describe('queries through the gateway', () => {
@@ -107,9 +116,14 @@ describe('queries through the gateway', () => {
       query: `{ datasets(first: 100, ownerId: "${user.id}") { edges { node { name owner { email } } } pageInfo { hasNextPage } } }`,
     });
     expect(ok.body.data).toEqual({
-      datasets: { edges: [{ node: { name: dataset.name, owner: { email: user.email } } }], pageInfo: { hasNextPage: false } },
+      datasets: {
+        edges: [{ node: { name: dataset.name, owner: { email: user.email } } }],
+        pageInfo: { hasNextPage: false },
+      },
     });
-    const tooMany = await post(platform.graphqlUrl, { query: '{ datasets(first: 101) { edges { cursor } } }' });
+    const tooMany = await post(platform.graphqlUrl, {
+      query: '{ datasets(first: 101) { edges { cursor } } }',
+    });
     expect(tooMany.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(tooMany.body.errors?.[0]?.message).toMatch(/between 1 and 100/);
   });
@@ -121,7 +135,11 @@ describe('queries through the gateway', () => {
     expect(status).toBe(400);
     expect(body.errors?.[0]).toMatchObject({
       message: expect.stringMatching(/WebSocket/),
-      extensions: { code: 'BAD_USER_INPUT', requestId: expect.any(String), timestamp: expect.any(String) },
+      extensions: {
+        code: 'BAD_USER_INPUT',
+        requestId: expect.any(String),
+        timestamp: expect.any(String),
+      },
     });
   });
 
@@ -177,19 +195,26 @@ describe('subscriptions fed from Kafka', () => {
     });
 
     await client.dispose();
-    await eventually('the gateway to release the subscription', () => platform.gateway.bus.size === 0);
+    await eventually(
+      'the gateway to release the subscription',
+      () => platform.gateway.bus.size === 0,
+    );
     const metrics = await (await fetch(`${platform.gateway.url}/metrics`)).text();
     expect(metrics).toMatch(/gateway_subscriptions_active\{[^}]*\} 0/);
   });
 
-  it('does not deliver another job\'s messages', async () => {
+  it("does not deliver another job's messages", async () => {
     const client = wsClient();
     const otherJob = randomUUID();
     const received: { data?: { jobUpdated: { progress: number } } }[] = [];
     const first = new Promise<void>((resolve, reject) => {
       client.subscribe(
         { query: `subscription { jobUpdated(jobId: "${job.id}") { progress } }` },
-        { next: (v) => (received.push(v as never), resolve()), error: reject, complete: () => undefined },
+        {
+          next: (v) => (received.push(v as never), resolve()),
+          error: reject,
+          complete: () => undefined,
+        },
       );
     });
     await eventually('the subscription to register', () => platform.gateway.bus.size === 1);
@@ -213,5 +238,80 @@ describe('subscriptions fed from Kafka', () => {
     expect(JSON.stringify(error)).not.toMatch(/node_modules|\bat \w+ \(/);
     expect(platform.gateway.bus.size).toBe(0);
     await client.dispose();
+  });
+});
+
+describe('bad HTTP input gets the GraphQL-over-HTTP answer, a stable code and no internals', () => {
+  const noInternals = (text: string) => {
+    expect(text).not.toMatch(/node_modules|\n\s+at |127\.0\.0\.1:\d+|SELECT /);
+  };
+
+  it('malformed JSON body: 400 BAD_USER_INPUT', async () => {
+    const response = await fetch(platform.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": "{ __typename ',
+    });
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    noInternals(text);
+    expect(JSON.parse(text).errors[0]).toMatchObject({
+      message: 'The request body is not valid JSON.',
+      extensions: { code: 'BAD_USER_INPUT', requestId: expect.any(String) },
+    });
+  });
+
+  it('a body over the size limit: 413 BAD_USER_INPUT', async () => {
+    const response = await fetch(platform.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `{ __typename }`,
+        variables: { pad: 'x'.repeat(2 * 1024 * 1024) },
+      }),
+    });
+    expect(response.status).toBe(413);
+    expect((await response.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('wrong content type: refused (CSRF prevention), never executed', async () => {
+    const response = await fetch(platform.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: 'mutation { __typename }' }),
+    });
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    noInternals(text);
+  });
+
+  it('unknown field: 400 with the validation message and BAD_USER_INPUT', async () => {
+    const { status, body } = await post(platform.graphqlUrl, {
+      query: '{ dataset(id: "x") { nope } }',
+    });
+    expect(status).toBe(400);
+    expect(body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/Cannot query field "nope" on type "Dataset"/),
+      extensions: {
+        code: 'BAD_USER_INPUT',
+        requestId: expect.any(String),
+        timestamp: expect.any(String),
+      },
+    });
+  });
+
+  it('a hostile id reaches no SQL: BAD_USER_INPUT, data null, the request id echoed in the header', async () => {
+    const response = await fetch(platform.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'test-request-0001' },
+      body: JSON.stringify({ query: `{ dataset(id: "1' OR '1'='1") { name } }` }),
+    });
+    expect(response.headers.get('x-request-id')).toBe('test-request-0001');
+    const text = await response.text();
+    noInternals(text);
+    expect(JSON.parse(text)).toMatchObject({
+      data: { dataset: null },
+      errors: [{ extensions: { code: 'BAD_USER_INPUT', requestId: 'test-request-0001' } }],
+    });
   });
 });

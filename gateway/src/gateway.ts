@@ -42,6 +42,8 @@ export function readSupergraph(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read the supergraph at ${path} (run \`npm run compose\`): ${String(error)}`);
+    throw new Error(`cannot read the supergraph at ${path} (run \`npm run compose\`)`, {
+      cause: error,
+    });
   }
 }

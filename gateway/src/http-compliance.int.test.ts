@@ -20,10 +20,15 @@ describe('GraphQL over HTTP compliance (graphql-http audits)', () => {
     expect(must.length).toBeGreaterThan(10);
   });
 
-  it.each(must.map((audit) => [audit.id, audit.name, audit] as const))('%s %s', async (_id, _name, audit) => {
-    const result = await audit.fn();
-    if (result.status !== 'ok') {
-      throw new Error(`${result.reason}${'response' in result ? `\n${await result.response.text()}` : ''}`);
-    }
-  });
+  it.each(must.map((audit) => [audit.id, audit.name, audit] as const))(
+    '%s %s',
+    async (_id, _name, audit) => {
+      const result = await audit.fn();
+      if (result.status !== 'ok') {
+        throw new Error(
+          `${result.reason}${'response' in result ? `\n${await result.response.text()}` : ''}`,
+        );
+      }
+    },
+  );
 });

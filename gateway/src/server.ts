@@ -47,6 +47,7 @@ const subscriptionsOverHttpPlugin: ApolloServerPlugin<GatewayContext> = {
           throw new AppError(
             ErrorCode.BAD_USER_INPUT,
             'Subscriptions are served over WebSocket (graphql-ws protocol) at /graphql, not over HTTP.',
+            { httpStatus: 400 },
           );
         }
       },
@@ -59,7 +60,9 @@ async function subgraphsReachable(config: GatewayConfig): Promise<void> {
   await Promise.all(
     SUBGRAPHS.map(async ({ name, port }) => {
       const url = new URL(overrides[name] ?? `http://127.0.0.1:${port}/graphql`);
-      const response = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(1_500) });
+      const response = await fetch(new URL('/healthz', url), {
+        signal: AbortSignal.timeout(1_500),
+      });
       if (!response.ok) throw new Error(`${name} answered ${response.status}`);
     }),
   );

@@ -10,7 +10,10 @@ import type { Logger } from '@platform/runtime';
 export function serveApp(app: Express, dist: string, logger: Logger): boolean {
   const index = join(dist, 'index.html');
   if (!existsSync(index)) {
-    logger.warn({ dist }, 'no built app found; serving the API only (run `npm run build -w client`)');
+    logger.warn(
+      { dist },
+      'no built app found; serving the API only (run `npm run build -w client`)',
+    );
     return false;
   }
   app.use(express.static(dist, { index: false, maxAge: '1h', fallthrough: true }));

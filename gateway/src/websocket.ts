@@ -23,7 +23,11 @@ export interface WebSocketOptions {
 
 export function attachWebSocket(options: WebSocketOptions) {
   const log = options.logger.child({ source: 'graphql-ws' });
-  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: 1 << 20 });
+  const wss = new WebSocketServer({
+    server: options.httpServer,
+    path: '/graphql',
+    maxPayload: 1 << 20,
+  });
   const perConnection = new WeakMap<object, { id: string; count: number }>();
 
   new Gauge({

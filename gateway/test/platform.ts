@@ -17,7 +17,10 @@ import { startGateway, type RunningGateway } from '../src/server';
 
 const starters: Record<
   SubgraphName,
-  (env: Record<string, string | undefined>, exit: boolean) => Promise<{ url: string; close(): Promise<void> }>
+  (
+    env: Record<string, string | undefined>,
+    exit: boolean,
+  ) => Promise<{ url: string; close(): Promise<void> }>
 > = { identity, ingestion, quality, query, ml, insights, dashboards };
 
 export const DATABASE_URL =
@@ -30,7 +33,9 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(env: Record<string, string | undefined> = {}): Promise<TestPlatform> {
+export async function startPlatform(
+  env: Record<string, string | undefined> = {},
+): Promise<TestPlatform> {
   await migrate(DATABASE_URL, { quiet: true });
   const base = { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL, ...env };
   const subgraphs = await Promise.all(
@@ -39,7 +44,9 @@ export async function startPlatform(env: Record<string, string | undefined> = {}
       return { name, server };
     }),
   );
-  const urls = Object.fromEntries(subgraphs.map(({ name, server }) => [urlVariable(name), server.url]));
+  const urls = Object.fromEntries(
+    subgraphs.map(({ name, server }) => [urlVariable(name), server.url]),
+  );
   const config = loadGatewayConfig({
     ...base,
     ...urls,
@@ -63,17 +70,28 @@ export async function post(
   url: string,
   body: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] } }> {
+): Promise<{
+  status: number;
+  body: { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+}> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json',
+      ...headers,
+    },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as never };
 }
 
 /** Polls `condition` until true or the time runs out (then throws with `what`). */
-export async function eventually(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 15_000) {
+export async function eventually(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await condition()) return;

@@ -34,7 +34,9 @@ describe('supergraph composition', () => {
   it('exposes the cross-subgraph entities: Dataset.owner is a User owned by identity', () => {
     const result = compose(loadSubgraphSdls());
     if (!result.ok) throw new Error(result.errors.join('\n'));
-    expect(result.supergraphSdl).toMatch(/type User\b[^{]*@join__type\(graph: IDENTITY, key: "id"\)/);
+    expect(result.supergraphSdl).toMatch(
+      /type User\b[^{]*@join__type\(graph: IDENTITY, key: "id"\)/,
+    );
     expect(result.supergraphSdl).toMatch(/owner: User!/);
   });
 });

@@ -60,7 +60,9 @@ function main(argv: string[]): number {
   }
   const result = compose(sdls);
   if (!result.ok) {
-    process.stderr.write(`compose: composition failed:\n${result.errors.map((e) => `  - ${e}`).join('\n')}\n`);
+    process.stderr.write(
+      `compose: composition failed:\n${result.errors.map((e) => `  - ${e}`).join('\n')}\n`,
+    );
     return 1;
   }
   if (check) {

@@ -18,7 +18,12 @@ function validator(topic: string) {
 describe('Kafka event contracts', () => {
   it('has a schema and an example for each processing topic', () => {
     expect(topics.sort()).toEqual(
-      ['data.ingestion', 'data.processing.complete', 'data.processing.failed', 'data.processing.progress'].sort(),
+      [
+        'data.ingestion',
+        'data.processing.complete',
+        'data.processing.failed',
+        'data.processing.progress',
+      ].sort(),
     );
   });
 

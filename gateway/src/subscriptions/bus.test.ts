@@ -11,7 +11,8 @@ import { createKafka, createLogger } from '@platform/runtime';
 import { SubscriptionBus, type BusMessage } from './bus';
 
 const logger = createLogger('test', 'silent');
-const newBus = () => new SubscriptionBus(createKafka('test', ['127.0.0.1:1'], logger), ['a', 'b'], logger);
+const newBus = () =>
+  new SubscriptionBus(createKafka('test', ['127.0.0.1:1'], logger), ['a', 'b'], logger);
 
 async function drain(iterator: AsyncIterableIterator<BusMessage>, count: number) {
   const out: BusMessage[] = [];
@@ -30,7 +31,10 @@ describe('SubscriptionBus', () => {
   it('Property 28: forwards each message to exactly the matching subscribers, in order', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ topic, key: fc.option(key, { nil: undefined }) }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.record({ topic, key: fc.option(key, { nil: undefined }) }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         fc.array(fc.record({ topic, key, value: fc.integer() }), { maxLength: 40 }),
         async (subscribers, messages) => {
           const bus = newBus();
@@ -55,9 +59,15 @@ describe('SubscriptionBus', () => {
   it('Property 30: after any interleaving of subscribes and disconnects, only open subscriptions are held', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof(fc.record({ op: fc.constant('subscribe' as const), topic }), fc.record({ op: fc.constant('close' as const), index: fc.nat(20) })), {
-          maxLength: 50,
-        }),
+        fc.array(
+          fc.oneof(
+            fc.record({ op: fc.constant('subscribe' as const), topic }),
+            fc.record({ op: fc.constant('close' as const), index: fc.nat(20) }),
+          ),
+          {
+            maxLength: 50,
+          },
+        ),
         async (ops) => {
           const bus = newBus();
           const open: AsyncIterableIterator<BusMessage>[] = [];
@@ -87,7 +97,9 @@ describe('SubscriptionBus', () => {
 
   it('skips messages the transform rejects', async () => {
     const bus = newBus();
-    const iterator = bus.subscribe('a', undefined, (m) => (typeof m.value === 'number' ? m.value : undefined));
+    const iterator = bus.subscribe('a', undefined, (m) =>
+      typeof m.value === 'number' ? m.value : undefined,
+    );
     bus.publish({ topic: 'a', key: null, value: 'garbage' });
     bus.publish({ topic: 'a', key: null, value: 7 });
     await expect(iterator.next()).resolves.toEqual({ value: 7, done: false });

@@ -44,7 +44,9 @@ export const subscriptionFields: Record<string, SubscriptionField> = {
 };
 
 /** The topics the gateway's consumer must read. */
-export const subscriptionTopics = [...new Set(Object.values(subscriptionFields).map((f) => f.topic))];
+export const subscriptionTopics = [
+  ...new Set(Object.values(subscriptionFields).map((f) => f.topic)),
+];
 
 /**
  * Fields of subscription payload types that are entities owned by a subgraph: resolved through

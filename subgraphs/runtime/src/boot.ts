@@ -63,9 +63,7 @@ export async function bootSubgraph<E extends z.ZodRawShape, C extends RequestBas
   name: SubgraphName;
   typeDefs: DocumentNode;
   env?: E;
-  setup: (
-    deps: BootDeps<SubgraphConfig<E>>,
-  ) => SubgraphDefinition<C, SubgraphConfig<E>>;
+  setup: (deps: BootDeps<SubgraphConfig<E>>) => SubgraphDefinition<C, SubgraphConfig<E>>;
   environment?: Record<string, string | undefined>;
   exitOnShutdown?: boolean;
 }): Promise<RunningServer & { deps: BootDeps<SubgraphConfig<E>> }> {

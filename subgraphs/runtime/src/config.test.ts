@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { ConfigError, envFragments, parseConfig } from './config';
 import { loadSubgraphConfig } from './boot';
 
-const schema = z.object({ ...envFragments.service, ...envFragments.postgres, ...envFragments.kafka, ...envFragments.redis });
+const schema = z.object({
+  ...envFragments.service,
+  ...envFragments.postgres,
+  ...envFragments.kafka,
+  ...envFragments.redis,
+});
 
 describe('configuration', () => {
   it('applies documented defaults and freezes the result', () => {

@@ -45,10 +45,19 @@ export class AppError extends GraphQLError {
   constructor(
     code: ErrorCode,
     message: string,
-    options: { details?: Record<string, unknown>; cause?: unknown } = {},
+    options: {
+      details?: Record<string, unknown>;
+      cause?: unknown;
+      /** For errors that end the whole request (not one field): the HTTP status to answer with. */
+      httpStatus?: number;
+    } = {},
   ) {
     super(message, {
-      extensions: { code, ...(options.details ? { details: options.details } : {}) },
+      extensions: {
+        code,
+        ...(options.details ? { details: options.details } : {}),
+        ...(options.httpStatus ? { http: { status: options.httpStatus } } : {}),
+      },
       originalError: options.cause instanceof Error ? options.cause : undefined,
     });
     this.code = code;
@@ -81,7 +90,8 @@ export function toClientError(
     code = APOLLO_CODE_MAP[rawCode];
   } else {
     code = ErrorCode.INTERNAL;
-    message = 'Something went wrong on our side. It has been logged; try again, or quote the request id.';
+    message =
+      'Something went wrong on our side. It has been logged; try again, or quote the request id.';
   }
   const details =
     code !== ErrorCode.INTERNAL && ext.details && typeof ext.details === 'object'

@@ -23,7 +23,12 @@ export interface HttpAppOptions {
   bodyLimit?: string;
 }
 
-export function createHttpApp({ logger, metrics, checks, bodyLimit = '1mb' }: HttpAppOptions): Express {
+export function createHttpApp({
+  logger,
+  metrics,
+  checks,
+  bodyLimit = '1mb',
+}: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

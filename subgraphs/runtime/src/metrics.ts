@@ -59,8 +59,7 @@ export function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
           const seconds = Number(process.hrtime.bigint() - end) / 1e9;
           const errors = ctx.errors ?? [];
           const body = ctx.response.body;
-          const resultErrors =
-            body.kind === 'single' ? (body.singleResult.errors ?? []) : [];
+          const resultErrors = body.kind === 'single' ? (body.singleResult.errors ?? []) : [];
           const all = errors.length > 0 ? errors : resultErrors;
           metrics.duration.observe({ operation, type }, seconds);
           metrics.operations.inc({ operation, type, outcome: all.length > 0 ? 'error' : 'ok' });

@@ -34,7 +34,10 @@ function memoryLogger() {
       done();
     },
   });
-  return { logger: pino({ level: 'info', timestamp: pino.stdTimeFunctions.isoTime }, stream), lines };
+  return {
+    logger: pino({ level: 'info', timestamp: pino.stdTimeFunctions.isoTime }, stream),
+    lines,
+  };
 }
 
 const opName = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,20}$/);
@@ -43,30 +46,59 @@ const outcome = fc.constantFrom('ok', 'fails', 'crashes');
 describe('metrics and error logging', () => {
   it('Property 46: every operation is counted once, timed once, and its errors counted by code', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ name: opName, outcome }), { minLength: 1, maxLength: 12 }), async (ops) => {
-        const metrics = createMetrics('test', { defaults: false });
-        const server = new ApolloServer({ typeDefs, resolvers, plugins: [metricsPlugin(metrics)] });
-        await server.start();
-        for (const op of ops) {
-          const field = op.outcome === 'ok' ? 'ok' : op.outcome === 'fails' ? 'fails(code: "NOT_FOUND", message: "x")' : 'crashes(message: "x")';
-          await server.executeOperation({ query: `query ${op.name} { ${field} }` });
-        }
-        await server.stop();
-        const counted = await metrics.operations.get();
-        const timed = await metrics.duration.get();
-        const errors = await metrics.errors.get();
-        for (const name of new Set(ops.map((o) => o.name))) {
-          const mine = ops.filter((o) => o.name === name);
-          const sum = (values: { labels: Record<string, unknown>; value: number }[], extra: Record<string, string> = {}) =>
-            values
-              .filter((v) => v.labels.operation === name && Object.entries(extra).every(([k, x]) => v.labels[k] === x))
-              .reduce((a, v) => a + v.value, 0);
-          expect(sum(counted.values)).toBe(mine.length);
-          expect(sum(counted.values, { outcome: 'error' })).toBe(mine.filter((o) => o.outcome !== 'ok').length);
-          expect(sum(timed.values.filter((v) => v.metricName === 'graphql_operation_duration_seconds_count'))).toBe(mine.length);
-          expect(sum(errors.values, { code: 'NOT_FOUND' })).toBe(mine.filter((o) => o.outcome === 'fails').length);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.record({ name: opName, outcome }), { minLength: 1, maxLength: 12 }),
+        async (ops) => {
+          const metrics = createMetrics('test', { defaults: false });
+          const server = new ApolloServer({
+            typeDefs,
+            resolvers,
+            plugins: [metricsPlugin(metrics)],
+          });
+          await server.start();
+          for (const op of ops) {
+            const field =
+              op.outcome === 'ok'
+                ? 'ok'
+                : op.outcome === 'fails'
+                  ? 'fails(code: "NOT_FOUND", message: "x")'
+                  : 'crashes(message: "x")';
+            await server.executeOperation({ query: `query ${op.name} { ${field} }` });
+          }
+          await server.stop();
+          const counted = await metrics.operations.get();
+          const timed = await metrics.duration.get();
+          const errors = await metrics.errors.get();
+          for (const name of new Set(ops.map((o) => o.name))) {
+            const mine = ops.filter((o) => o.name === name);
+            const sum = (
+              values: { labels: Record<string, unknown>; value: number }[],
+              extra: Record<string, string> = {},
+            ) =>
+              values
+                .filter(
+                  (v) =>
+                    v.labels.operation === name &&
+                    Object.entries(extra).every(([k, x]) => v.labels[k] === x),
+                )
+                .reduce((a, v) => a + v.value, 0);
+            expect(sum(counted.values)).toBe(mine.length);
+            expect(sum(counted.values, { outcome: 'error' })).toBe(
+              mine.filter((o) => o.outcome !== 'ok').length,
+            );
+            expect(
+              sum(
+                timed.values.filter(
+                  (v) => v.metricName === 'graphql_operation_duration_seconds_count',
+                ),
+              ),
+            ).toBe(mine.length);
+            expect(sum(errors.values, { code: 'NOT_FOUND' })).toBe(
+              mine.filter((o) => o.outcome === 'fails').length,
+            );
+          }
+        },
+      ),
       { numRuns: 15 },
     );
   });
@@ -81,32 +113,39 @@ describe('metrics and error logging', () => {
 
   it('Property 47: any unexpected error is logged with time, request id and stack; the client sees none of it', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ minLength: 4, maxLength: 80 }), fc.uuid(), async (message, requestId) => {
-        const { logger, lines } = memoryLogger();
-        const server = new ApolloServer({
-          typeDefs,
-          resolvers,
-          includeStacktraceInErrorResponses: false,
-          formatError: (formatted) => toClientError(formatted, currentRequestId()),
-          plugins: [errorLoggingPlugin(logger)],
-        });
-        await server.start();
-        const response = await runWithRequestId(requestId, () =>
-          server.executeOperation({ query: 'query Q($m: String!) { crashes(message: $m) }', variables: { m: message } }),
-        );
-        await server.stop();
-        const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-        const clientError = body?.errors?.[0];
-        expect(clientError?.extensions).toMatchObject({ code: 'INTERNAL', requestId });
-        expect(JSON.stringify(body)).not.toContain(JSON.stringify(message).slice(1, -1));
-        const logged = lines.find((line) => line.msg === 'unexpected error');
-        expect(logged).toBeDefined();
-        expect(logged).toMatchObject({ requestId, operation: 'Q', level: 50 });
-        expect(typeof logged!.time).toBe('string');
-        const err = logged!.err as { message: string; stack: string };
-        expect(err.message).toBe(message);
-        expect(err.stack).toMatch(/\n\s+at /);
-      }),
+      fc.asyncProperty(
+        fc.string({ minLength: 4, maxLength: 80 }),
+        fc.uuid(),
+        async (message, requestId) => {
+          const { logger, lines } = memoryLogger();
+          const server = new ApolloServer({
+            typeDefs,
+            resolvers,
+            includeStacktraceInErrorResponses: false,
+            formatError: (formatted) => toClientError(formatted, currentRequestId()),
+            plugins: [errorLoggingPlugin(logger)],
+          });
+          await server.start();
+          const response = await runWithRequestId(requestId, () =>
+            server.executeOperation({
+              query: 'query Q($m: String!) { crashes(message: $m) }',
+              variables: { m: message },
+            }),
+          );
+          await server.stop();
+          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const clientError = body?.errors?.[0];
+          expect(clientError?.extensions).toMatchObject({ code: 'INTERNAL', requestId });
+          expect(JSON.stringify(body)).not.toContain(JSON.stringify(message).slice(1, -1));
+          const logged = lines.find((line) => line.msg === 'unexpected error');
+          expect(logged).toBeDefined();
+          expect(logged).toMatchObject({ requestId, operation: 'Q', level: 50 });
+          expect(typeof logged!.time).toBe('string');
+          const err = logged!.err as { message: string; stack: string };
+          expect(err.message).toBe(message);
+          expect(err.stack).toMatch(/\n\s+at /);
+        },
+      ),
       { numRuns: 25 },
     );
   });

@@ -184,7 +184,10 @@ export class OutboxRelay {
 }
 
 function groupByTopic(rows: Row[]) {
-  const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+  const byTopic = new Map<
+    string,
+    { key: string; value: string; headers: Record<string, string> }[]
+  >();
   for (const row of rows) {
     const messages = byTopic.get(row.topic) ?? [];
     messages.push({ key: row.key, value: JSON.stringify(row.payload), headers: row.headers ?? {} });

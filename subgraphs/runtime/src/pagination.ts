@@ -19,11 +19,13 @@ export function encodeCursor(cursor: Cursor): string {
 }
 
 export function decodeCursor(value: string): Cursor {
-  const invalid = () => badInput('The pagination cursor is not valid; start again without `after`.');
+  const invalid = () =>
+    badInput('The pagination cursor is not valid; start again without `after`.');
   if (value.length > 200) throw invalid();
   const [iso, id, ...rest] = Buffer.from(value, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(iso ?? '');
-  if (rest.length > 0 || !id || !UUID.test(id) || Number.isNaN(createdAt.getTime())) throw invalid();
+  if (rest.length > 0 || !id || !UUID.test(id) || Number.isNaN(createdAt.getTime()))
+    throw invalid();
   return { createdAt, id };
 }
 

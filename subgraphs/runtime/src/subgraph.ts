@@ -5,6 +5,7 @@
  */
 import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -77,7 +78,12 @@ export async function startSubgraph<C extends RequestBase>(
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted) => toClientError(formatted, currentRequestId()),
-    plugins: [metricsPlugin(metrics), errorLoggingPlugin(logger) as ApolloServerPlugin<C>],
+    plugins: [
+      // Federated traces are for Apollo Studio, which this platform does not use.
+      ApolloServerPluginInlineTraceDisabled(),
+      metricsPlugin(metrics),
+      errorLoggingPlugin(logger) as ApolloServerPlugin<C>,
+    ],
   });
   await server.start();
 

@@ -1,0 +1,146 @@
+// @ts-check
+/**
+ * `npm test`: sets up exactly as `npm start` does (install, local stack, migrate, build), then runs
+ * every suite: static checks (types, lint, format, supergraph freshness), Jest unit + property +
+ * integration tests against the real stack, the processor's cargo tests, and the end-to-end tests
+ * in Chromium against a platform started on ports 4100+ (so it can run beside `npm start`).
+ * Ends with one line: `tests: N passed, N failed`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, stackEnv } from './lib/env.mjs';
+import { startPlatform } from './lib/platform.mjs';
+import { run, setUp } from './lib/steps.mjs';
+
+const E2E_PORT_OFFSET = 100;
+const env = stackEnv({ NODE_ENV: 'test' });
+const resultsDir = join(ROOT, 'test-results');
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+
+/** @type {{ suite: string, passed: number, failed: number }[]} */
+const totals = [];
+
+/** A check that is one test: passes if the command exits 0. @param {string} name @param {string} cmd @param {string[]} args */
+function check(name, cmd, args) {
+  try {
+    run(name, cmd, args, env);
+    totals.push({ suite: name, passed: 1, failed: 0 });
+  } catch (error) {
+    console.error(String(error));
+    totals.push({ suite: name, passed: 0, failed: 1 });
+  }
+}
+
+/** Runs Jest projects and counts their tests from Jest's JSON report. @param {string} suite @param {string[]} projects @param {Record<string, string>} extraEnv */
+function jest(suite, projects, extraEnv = {}) {
+  const output = join(resultsDir, `jest-${suite}.json`);
+  console.log(`\n▶ jest: ${projects.join(', ')}`);
+  const result = spawnSync(
+    'npx',
+    ['jest', '--selectProjects', ...projects, '--json', `--outputFile=${output}`, '--runInBand'],
+    { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: 'inherit' },
+  );
+  if (!existsSync(output)) {
+    totals.push({ suite, passed: 0, failed: 1 });
+    console.error(`jest ${suite}: no report (exit ${result.status})`);
+    return;
+  }
+  const report = JSON.parse(readFileSync(output, 'utf8'));
+  // A suite that failed to load counts as a failure even though it ran no test.
+  const brokenSuites = report.numRuntimeErrorTestSuites ?? 0;
+  totals.push({
+    suite,
+    passed: report.numPassedTests,
+    failed: report.numFailedTests + brokenSuites,
+  });
+  if (report.numTotalTests === 0) {
+    console.error(`jest ${suite}: ran no test`);
+    totals.push({ suite: `${suite} (ran nothing)`, passed: 0, failed: 1 });
+  }
+}
+
+/** cargo test in processor/, counting its "test result:" lines. */
+function cargoTest() {
+  console.log('\n▶ cargo test (processor)');
+  const result = spawnSync(
+    'cargo',
+    ['test', '--locked', '--manifest-path', 'processor/Cargo.toml'],
+    {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  process.stdout.write(result.stdout ?? '');
+  let passed = 0;
+  let failed = 0;
+  for (const match of (result.stdout ?? '').matchAll(
+    /test result: \w+\. (\d+) passed; (\d+) failed/g,
+  )) {
+    passed += Number(match[1]);
+    failed += Number(match[2]);
+  }
+  if (result.status !== 0 && failed === 0) failed = 1;
+  if (passed + failed === 0) failed = 1;
+  totals.push({ suite: 'processor (cargo test)', passed, failed });
+}
+
+async function endToEnd() {
+  let platform;
+  try {
+    platform = await startPlatform({
+      env,
+      offset: E2E_PORT_OFFSET,
+      logDir: join(resultsDir, 'e2e-logs'),
+    });
+  } catch (error) {
+    console.error(
+      `e2e: the platform did not start: ${error instanceof Error ? error.message : error}`,
+    );
+    totals.push({ suite: 'e2e', passed: 0, failed: 1 });
+    return;
+  }
+  try {
+    jest('e2e', ['e2e'], { E2E_BASE_URL: platform.url });
+  } finally {
+    await platform.stop();
+  }
+}
+
+const started = Date.now();
+let setUpOk = true;
+try {
+  setUp(env, { buildProcessor: false });
+} catch (error) {
+  console.error(`\nnpm test: set-up failed: ${error instanceof Error ? error.message : error}`);
+  totals.push({ suite: 'set-up', passed: 0, failed: 1 });
+  setUpOk = false;
+}
+if (setUpOk) {
+  check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+  check('lint', 'npm', ['run', '--silent', 'lint']);
+  check('format', 'npm', ['run', '--silent', 'format:check']);
+  check('supergraph is composed and up to date', 'npm', [
+    'run',
+    '--silent',
+    'compose',
+    '--',
+    '--check',
+  ]);
+  jest('unit+integration', ['unit', 'integration']);
+  cargoTest();
+  await endToEnd();
+}
+
+console.log('\nSummary');
+for (const t of totals)
+  console.log(`  ${t.failed > 0 ? '✖' : '✔'} ${t.suite}: ${t.passed} passed, ${t.failed} failed`);
+console.log(`  time: ${((Date.now() - started) / 60000).toFixed(1)} min`);
+const passed = totals.reduce((a, t) => a + t.passed, 0);
+const failed = totals.reduce((a, t) => a + t.failed, 0);
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

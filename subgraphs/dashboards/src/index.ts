@@ -1,0 +1,23 @@
+/** dashboards subgraph: owns `Dashboard` and its visualizations. Wiring only. */
+import { join } from 'node:path';
+import { bootSubgraph, loadSdl } from '@platform/runtime';
+import { createContext } from './context';
+import { resolvers } from './resolvers';
+import { createDashboardStore } from './store';
+
+export const typeDefs = loadSdl(join(__dirname, '..'));
+
+export function start(environment?: Record<string, string | undefined>, exitOnShutdown = true) {
+  return bootSubgraph({
+    name: 'dashboards',
+    typeDefs,
+    environment,
+    exitOnShutdown,
+    setup: ({ pool }) => {
+      const store = createDashboardStore(pool);
+      return { resolvers, createContext: (base) => createContext(base, store) };
+    },
+  });
+}
+
+if (require.main === module) void start();

@@ -1,0 +1,23 @@
+/** ml subgraph: owns `Model` and adds `Dataset.models`. Wiring only. */
+import { join } from 'node:path';
+import { bootSubgraph, loadSdl } from '@platform/runtime';
+import { createContext } from './context';
+import { resolvers } from './resolvers';
+import { createMlStore } from './store';
+
+export const typeDefs = loadSdl(join(__dirname, '..'));
+
+export function start(environment?: Record<string, string | undefined>, exitOnShutdown = true) {
+  return bootSubgraph({
+    name: 'ml',
+    typeDefs,
+    environment,
+    exitOnShutdown,
+    setup: ({ pool }) => {
+      const store = createMlStore(pool);
+      return { resolvers, createContext: (base) => createContext(base, store) };
+    },
+  });
+}
+
+if (require.main === module) void start();

@@ -1,0 +1,23 @@
+/** quality subgraph: owns data profiles and adds `Dataset.profile`. Wiring only. */
+import { join } from 'node:path';
+import { bootSubgraph, loadSdl } from '@platform/runtime';
+import { createContext } from './context';
+import { resolvers } from './resolvers';
+import { createQualityStore } from './store';
+
+export const typeDefs = loadSdl(join(__dirname, '..'));
+
+export function start(environment?: Record<string, string | undefined>, exitOnShutdown = true) {
+  return bootSubgraph({
+    name: 'quality',
+    typeDefs,
+    environment,
+    exitOnShutdown,
+    setup: ({ pool }) => {
+      const store = createQualityStore(pool);
+      return { resolvers, createContext: (base) => createContext(base, store) };
+    },
+  });
+}
+
+if (require.main === module) void start();

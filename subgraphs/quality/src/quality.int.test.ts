@@ -1,0 +1,228 @@
+/** The quality subgraph against the real PostgreSQL, over HTTP. */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { migrate } from '../../../scripts/migrate.mjs';
+import { start } from './index';
+
+const DATABASE_URL =
+  process.env.DATABASE_URL ?? 'postgres://platform:platform@127.0.0.1:5432/platform';
+
+interface GraphQLBody {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/** The runtime's port schema refuses 0, so pick a free port the usual way. */
+function freePort(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(String(typeof address === 'object' && address ? address.port : 0)));
+    });
+    probe.once('error', reject);
+  });
+}
+
+let server: Awaited<ReturnType<typeof start>>;
+
+async function gql(query: string, variables?: Record<string, unknown>): Promise<GraphQLBody> {
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLBody;
+}
+
+function expectBadInput(body: GraphQLBody, message: RegExp) {
+  const [error] = body.errors ?? [];
+  expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
+  expect(error?.message).toMatch(message);
+  expect(error?.extensions).toHaveProperty('requestId');
+  expect(JSON.stringify(body)).not.toMatch(/\bat \S+ \(|\bat \/|node_modules|stacktrace/i);
+}
+
+const datasetA = randomUUID();
+const datasetB = randomUUID();
+const datasetC = randomUUID();
+const unprofiled = randomUUID();
+
+const columns = [
+  {
+    name: 'temp_max',
+    data_type: 'Float64',
+    null_count: 2,
+    null_percentage: 0.14,
+    unique_count: 67,
+    min_value: -1.6,
+    max_value: 35.6,
+    mean: 16.44,
+    std_dev: 7.35,
+  },
+  {
+    name: 'weather',
+    data_type: 'Utf8',
+    null_count: 0,
+    null_percentage: 0,
+    unique_count: 5,
+    min_value: 'drizzle',
+    max_value: 'sun',
+    mean: null,
+    std_dev: null,
+  },
+];
+const issues = [
+  { column: 'temp_max', type: 'high_nulls', severity: 'low', description: '0.14% missing' },
+  { column: null, type: 'DUPLICATES', severity: 'MEDIUM', description: '3 duplicate rows' },
+];
+
+async function insertProfile(datasetId: string, version: number, qualityScore: number) {
+  await server.deps.pool.query(
+    `INSERT INTO quality.profiles (dataset_id, version, row_count, column_count, size_bytes,
+       duplicate_rows, quality_score, columns, issues, generated_at)
+     VALUES ($1, $2, 1461, 2, 5000000000, 3, $3, $4::jsonb, $5::jsonb, '2026-11-24T10:15:30Z')`,
+    [datasetId, version, qualityScore, JSON.stringify(columns), JSON.stringify(issues)],
+  );
+}
+
+beforeAll(async () => {
+  await migrate(DATABASE_URL, { quiet: true });
+  server = await start(
+    { ...process.env, DATABASE_URL, QUALITY_PORT: await freePort(), LOG_LEVEL: 'silent' },
+    false,
+  );
+  await insertProfile(datasetA, 1, 0.5);
+  await insertProfile(datasetA, 2, 0.92);
+  await insertProfile(datasetB, 1, 0.75);
+  await insertProfile(datasetC, 1, 1);
+});
+
+afterAll(async () => {
+  if (!server) return;
+  await server.deps.pool.query('DELETE FROM quality.profiles WHERE dataset_id = ANY($1::uuid[])', [
+    [datasetA, datasetB, datasetC],
+  ]);
+  await server.close();
+});
+
+const PROFILE = `datasetId version rowCount columnCount sizeBytes duplicateRows qualityScore
+  generatedAt
+  columns { name dataType nullCount nullPercentage uniqueCount min max mean stdDev }
+  issues { column type severity description }`;
+
+describe('quality subgraph', () => {
+  it('serves the latest profile of a data set from its row', async () => {
+    const body = await gql(`query($id: ID!) { profile(datasetId: $id) { ${PROFILE} } }`, {
+      id: datasetA,
+    });
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.profile).toEqual({
+      datasetId: datasetA,
+      version: 2,
+      rowCount: 1461,
+      columnCount: 2,
+      sizeBytes: 5000000000,
+      duplicateRows: 3,
+      qualityScore: 0.92,
+      generatedAt: '2026-11-24T10:15:30.000Z',
+      columns: [
+        {
+          name: 'temp_max',
+          dataType: 'Float64',
+          nullCount: 2,
+          nullPercentage: 0.14,
+          uniqueCount: 67,
+          min: '-1.6',
+          max: '35.6',
+          mean: 16.44,
+          stdDev: 7.35,
+        },
+        {
+          name: 'weather',
+          dataType: 'Utf8',
+          nullCount: 0,
+          nullPercentage: 0,
+          uniqueCount: 5,
+          min: 'drizzle',
+          max: 'sun',
+          mean: null,
+          stdDev: null,
+        },
+      ],
+      issues: [
+        { column: 'temp_max', type: 'HIGH_NULLS', severity: 'LOW', description: '0.14% missing' },
+        { column: null, type: 'DUPLICATES', severity: 'MEDIUM', description: '3 duplicate rows' },
+      ],
+    });
+  });
+
+  it('serves a given version, and null for a version or data set without a profile', async () => {
+    const body = await gql(
+      `query($a: ID!, $none: ID!) {
+        v1: profile(datasetId: $a, version: 1) { version qualityScore }
+        v9: profile(datasetId: $a, version: 9) { version }
+        none: profile(datasetId: $none) { version }
+      }`,
+      { a: datasetA, none: unprofiled },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({ v1: { version: 1, qualityScore: 0.5 }, v9: null, none: null });
+  });
+
+  it('resolves Dataset.profile for several references with one SQL query', async () => {
+    const query = jest.spyOn(server.deps.pool, 'query');
+    try {
+      const body = await gql(
+        `query($r: [_Any!]!) { _entities(representations: $r) {
+          ... on Dataset { id profile { version qualityScore } } } }`,
+        {
+          r: [datasetA, datasetB, datasetC, unprofiled].map((id) => ({
+            __typename: 'Dataset',
+            id,
+          })),
+        },
+      );
+      expect(body.errors).toBeUndefined();
+      expect(body.data?._entities).toEqual([
+        { id: datasetA, profile: { version: 2, qualityScore: 0.92 } },
+        { id: datasetB, profile: { version: 1, qualityScore: 0.75 } },
+        { id: datasetC, profile: { version: 1, qualityScore: 1 } },
+        { id: unprofiled, profile: null },
+      ]);
+      expect(query).toHaveBeenCalledTimes(1);
+    } finally {
+      query.mockRestore();
+    }
+  });
+
+  it('resolves a given version through the reference too', async () => {
+    const body = await gql(
+      `query($r: [_Any!]!) { _entities(representations: $r) {
+        ... on Dataset { profile(version: 1) { version qualityScore } } } }`,
+      { r: [{ __typename: 'Dataset', id: datasetA }] },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data?._entities).toEqual([{ profile: { version: 1, qualityScore: 0.5 } }]);
+  });
+
+  it('answers a reference with an id that is not a UUID with null', async () => {
+    const body = await gql(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Dataset { id } } }`,
+      { r: [{ __typename: 'Dataset', id: 'not-a-uuid' }] },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data?._entities).toEqual([null]);
+  });
+
+  it('refuses a datasetId that is not a UUID', async () => {
+    const body = await gql(`{ profile(datasetId: "42; DROP TABLE x") { version } }`);
+    expectBadInput(body, /`datasetId` must be a UUID/);
+  });
+
+  it('refuses a version below 1', async () => {
+    const body = await gql(`query($id: ID!) { profile(datasetId: $id, version: 0) { version } }`, {
+      id: datasetA,
+    });
+    expectBadInput(body, /`version` must be 1 or more/);
+  });
+});

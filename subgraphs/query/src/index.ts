@@ -1,0 +1,23 @@
+/** query subgraph: owns `SavedQuery` and adds `Dataset.recentQueries`. Wiring only. */
+import { join } from 'node:path';
+import { bootSubgraph, loadSdl } from '@platform/runtime';
+import { createContext } from './context';
+import { resolvers } from './resolvers';
+import { createQueryStore } from './store';
+
+export const typeDefs = loadSdl(join(__dirname, '..'));
+
+export function start(environment?: Record<string, string | undefined>, exitOnShutdown = true) {
+  return bootSubgraph({
+    name: 'query',
+    typeDefs,
+    environment,
+    exitOnShutdown,
+    setup: ({ pool }) => {
+      const store = createQueryStore(pool);
+      return { resolvers, createContext: (base) => createContext(base, store) };
+    },
+  });
+}
+
+if (require.main === module) void start();
