@@ -271,7 +271,8 @@ describe('bad HTTP input gets the GraphQL-over-HTTP answer, a stable code and no
       }),
     });
     expect(response.status).toBe(413);
-    expect((await response.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
   });
 
   it('wrong content type: refused (CSRF prevention), never executed', async () => {
