@@ -19,6 +19,8 @@ const roots = ['<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/schema', '
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration and end-to-end tests wait on real services; unit tests finish far sooner.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -33,14 +35,12 @@ module.exports = {
       roots,
       testMatch: ['**/*.int.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-      testTimeout: 60000,
     },
     {
       ...common,
       displayName: 'e2e',
       roots: ['<rootDir>/client/e2e'],
       testMatch: ['**/*.e2e.test.ts'],
-      testTimeout: 90000,
     },
   ],
 };

@@ -32,10 +32,16 @@ export function createKafka(clientId: string, brokers: string[], logger: Logger)
   });
 }
 
+/**
+ * Retries are bounded (kafkajs would retry an idempotent send forever), so a Kafka outage fails the
+ * send and the outbox keeps the rows for its next attempt. Delivery is therefore at least once
+ * across outbox attempts; consumers are idempotent by event or job id.
+ */
 export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
   });
 }
