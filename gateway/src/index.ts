@@ -12,6 +12,9 @@ async function main() {
     shutdown.add('gateway', gateway.close);
   } catch (error) {
     logger.fatal({ err: error }, 'gateway failed to start');
+    process.stderr.write(
+      `gateway: failed to start: ${error instanceof Error ? error.message : error}\n`,
+    );
     process.exit(1);
   }
 }

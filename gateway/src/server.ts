@@ -3,7 +3,7 @@
  * subscriptions fed by one shared Kafka consumer, the app on `/`, and `/metrics`, `/healthz`,
  * `/readyz`. `startGateway` returns handles for tests and for shutdown.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -18,6 +18,7 @@ import {
   currentRequestId,
   errorLoggingPlugin,
   internalErrorHandler,
+  listen,
   metricsPlugin,
   toClientError,
   type Logger,
@@ -84,13 +85,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       subgraphs: () => subgraphsReachable(config),
     },
   });
-  const httpServer: Server = (await import('node:http')).createServer(app);
+  const httpServer: Server = createServer(app);
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway: createGateway(config, supergraphSdl, logger),
     csrfPrevention: true,
     introspection: config.GRAPHQL_INTROSPECTION ?? config.NODE_ENV !== 'production',
     includeStacktraceInErrorResponses: false,
+    // Our shutdown owns SIGTERM/SIGINT and closes things in order; Apollo's own handler would
+    // stop the server early and re-raise the signal.
+    stopOnTerminationSignals: false,
     formatError: (formatted) => toClientError(formatted, currentRequestId()),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -135,10 +139,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   serveApp(app, config.CLIENT_DIST, logger);
   app.use(internalErrorHandler(logger));
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.GATEWAY_PORT, config.HOST, () => resolve());
-  });
+  await listen(httpServer, config.GATEWAY_PORT, config.HOST);
   // The consumer joins in the background; /readyz says when it has.
   bus.start().catch((error) => logger.error({ err: error }, 'Kafka consumer failed to start'));
 

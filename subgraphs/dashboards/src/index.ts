@@ -1,6 +1,6 @@
 /** dashboards subgraph: owns `Dashboard` and its visualizations. Wiring only. */
 import { join } from 'node:path';
-import { bootSubgraph, loadSdl } from '@platform/runtime';
+import { bootSubgraph, loadSdl, runMain } from '@platform/runtime';
 import { createContext } from './context';
 import { resolvers } from './resolvers';
 import { createDashboardStore } from './store';
@@ -20,4 +20,4 @@ export function start(environment?: Record<string, string | undefined>, exitOnSh
   });
 }
 
-if (require.main === module) void start();
+if (require.main === module) runMain('dashboards', () => start());

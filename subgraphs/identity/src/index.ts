@@ -1,6 +1,6 @@
 /** identity subgraph: owns `User`. Wiring only. */
 import { join } from 'node:path';
-import { bootSubgraph, loadSdl } from '@platform/runtime';
+import { bootSubgraph, loadSdl, runMain } from '@platform/runtime';
 import { createContext } from './context';
 import { resolvers } from './resolvers';
 import { createUserStore } from './store';
@@ -20,4 +20,4 @@ export function start(environment?: Record<string, string | undefined>, exitOnSh
   });
 }
 
-if (require.main === module) void start();
+if (require.main === module) runMain('identity', () => start());

@@ -103,3 +103,15 @@ export async function bootSubgraph<E extends z.ZodRawShape, C extends RequestBas
   await definition.afterStart?.();
   return { ...server, deps, close: () => shutdown.run('close') };
 }
+
+/**
+ * Entry point of a service process: runs `start`, and if it fails (a port in use, an unreachable
+ * dependency at start) prints one readable line naming the cause and exits 1.
+ */
+export function runMain(name: string, start: () => Promise<unknown>): void {
+  start().catch((error: unknown) => {
+    const cause = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${name}: failed to start: ${cause}\n`);
+    process.exit(1);
+  });
+}

@@ -3,7 +3,7 @@
  * Apollo Server on the shared HTTP shell, with metrics, the platform's error format and logging of
  * every unexpected error with its request id and stack (Property 47).
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -77,6 +77,9 @@ export async function startSubgraph<C extends RequestBase>(
     }),
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: false,
+    // Our shutdown owns SIGTERM/SIGINT and closes things in order; Apollo's own handler would
+    // stop the server early and re-raise the signal.
+    stopOnTerminationSignals: false,
     formatError: (formatted) => toClientError(formatted, currentRequestId()),
     plugins: [
       // Federated traces are for Apollo Studio, which this platform does not use.
@@ -100,10 +103,7 @@ export async function startSubgraph<C extends RequestBase>(
   );
   app.use(internalErrorHandler(logger));
 
-  const http: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(options.port, options.host, () => resolve(s));
-    s.once('error', reject);
-  });
+  const http = await listen(createServer(app), options.port, options.host);
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${options.host}:${port}/graphql`;
@@ -119,4 +119,16 @@ export async function startSubgraph<C extends RequestBase>(
       await server.stop();
     },
   };
+}
+
+/** Listens, resolving once listening and rejecting on an error such as EADDRINUSE. */
+export function listen(server: Server, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve(server);
+    });
+  });
 }

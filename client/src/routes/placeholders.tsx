@@ -1,0 +1,76 @@
+/**
+ * Pages planned for later releases. Each says what it will do; none shows invented data.
+ */
+import { ComingSoon } from '../components/ComingSoon';
+
+export function AskPage() {
+  return (
+    <ComingSoon
+      title="Ask"
+      summary="Ask a question about your data in plain language and get an answer you can check."
+      capabilities={[
+        'Turns your question into read-only SQL grounded in the columns of your datasets',
+        'Validates the SQL before it runs, then runs it on the warehouse',
+        'Shows the result as a table and a chart, with a plain-language explanation',
+        'Keeps a history of your questions so you can rerun or refine them',
+      ]}
+    />
+  );
+}
+
+export function ModelsPage() {
+  return (
+    <ComingSoon
+      title="Models"
+      summary="Train prediction models on a dataset with AutoML and follow training as it runs."
+      capabilities={[
+        'Pick a dataset and a target column; classification or regression is detected for you',
+        'Live training progress, with a time limit so a run never hangs',
+        'Compare models by accuracy, precision, recall or RMSE',
+        'A registry of model versions and their metrics',
+      ]}
+    />
+  );
+}
+
+export function InsightsPage() {
+  return (
+    <ComingSoon
+      title="Insights"
+      summary="Let the platform analyse a dataset and explain what stands out."
+      capabilities={[
+        'Statistical anomaly detection, each anomaly explained in plain language',
+        'The key trends in the data',
+        'Actionable recommendations based on the analysis',
+      ]}
+    />
+  );
+}
+
+export function DashboardsPage() {
+  return (
+    <ComingSoon
+      title="Dashboards"
+      summary="Build dashboards from charts and share them."
+      capabilities={[
+        'Charts defined once and rendered the same on screen and in exports',
+        'Live updates while you and your team look at the same dashboard',
+        'Share links and PDF export',
+      ]}
+    />
+  );
+}
+
+export function AdminPage() {
+  return (
+    <ComingSoon
+      title="Admin"
+      summary="Manage who can use the platform and see how it is used."
+      capabilities={[
+        'Users and their roles: viewer, analyst, admin',
+        'Plans and hourly query limits per user',
+        'The audit log of administrative actions',
+      ]}
+    />
+  );
+}
