@@ -131,6 +131,23 @@ if (setUpOk) {
     '--',
     '--check',
   ]);
+  check('rust format', 'cargo', [
+    'fmt',
+    '--manifest-path',
+    'processor/Cargo.toml',
+    '--all',
+    '--check',
+  ]);
+  check('rust lint (clippy)', 'cargo', [
+    'clippy',
+    '--locked',
+    '--manifest-path',
+    'processor/Cargo.toml',
+    '--all-targets',
+    '--',
+    '-D',
+    'warnings',
+  ]);
   jest('unit+integration', ['unit', 'integration']);
   cargoTest();
   await endToEnd();
