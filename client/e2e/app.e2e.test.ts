@@ -15,7 +15,7 @@ const BASE_URL = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:4000').replace(/
 const DATABASE_URL =
   process.env.DATABASE_URL ?? 'postgres://platform:platform@127.0.0.1:5432/platform';
 
-// `testTimeout` of a Jest project is ignored (it is a global option): set it here.
+// Chromium start-up and page loads on a busy two-core machine.
 jest.setTimeout(90_000);
 
 const suffix = randomUUID().slice(0, 8);
@@ -145,14 +145,15 @@ describe('the app through the gateway', () => {
       await page.goto(`${BASE_URL}/datasets`);
       await page.getByTestId('nav-models').click();
       await page.waitForURL('**/models');
-      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Models');
+      // The URL changes before React renders the new route: wait for the heading itself.
+      await page.getByRole('heading', { level: 1, name: 'Models', exact: true }).waitFor();
       await page.getByTestId('coming-soon').waitFor();
       expect(await page.getByTestId('nav-models').getAttribute('aria-current')).toBe('page');
       expect(await page.getByTestId('nav-datasets').getAttribute('aria-current')).toBe(null);
 
       // A reload on a client-side route: the gateway must answer with the app.
       await page.goto(`${BASE_URL}/insights`);
-      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Insights');
+      await page.getByRole('heading', { level: 1, name: 'Insights', exact: true }).waitFor();
 
       await page.goto(`${BASE_URL}/no-such-page`);
       await page.getByTestId('not-found').waitFor();

@@ -37,6 +37,14 @@ describe('toClientError', () => {
     expect(out.message).toContain('nope');
   });
 
+  it('a code naming an Object.prototype member is unknown, not a function', () => {
+    for (const code of ['valueOf', 'toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(
+        toClientError({ message: 'x', extensions: { code } }, 'r-12345678').extensions?.code,
+      ).toBe('INTERNAL');
+    }
+  });
+
   it('for any unknown error: INTERNAL, a generic message, no stack, no internal text', () => {
     fc.assert(
       fc.property(

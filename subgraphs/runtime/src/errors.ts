@@ -30,15 +30,17 @@ export const httpStatusOf: Record<ErrorCode, number> = {
 };
 
 /** Graphql-js / Apollo codes for malformed operations, mapped onto ours. */
-const APOLLO_CODE_MAP: Record<string, ErrorCode> = {
-  GRAPHQL_PARSE_FAILED: ErrorCode.BAD_USER_INPUT,
-  GRAPHQL_VALIDATION_FAILED: ErrorCode.BAD_USER_INPUT,
-  BAD_REQUEST: ErrorCode.BAD_USER_INPUT,
-  BAD_USER_INPUT: ErrorCode.BAD_USER_INPUT,
-  OPERATION_RESOLUTION_FAILURE: ErrorCode.BAD_USER_INPUT,
-  PERSISTED_QUERY_NOT_FOUND: ErrorCode.BAD_USER_INPUT,
-  PERSISTED_QUERY_NOT_SUPPORTED: ErrorCode.BAD_USER_INPUT,
-};
+// A Map, not an object literal: a client-influenced code such as "valueOf" must not find
+// Object.prototype's members.
+const APOLLO_CODE_MAP = new Map<string, ErrorCode>([
+  ['GRAPHQL_PARSE_FAILED', ErrorCode.BAD_USER_INPUT],
+  ['GRAPHQL_VALIDATION_FAILED', ErrorCode.BAD_USER_INPUT],
+  ['BAD_REQUEST', ErrorCode.BAD_USER_INPUT],
+  ['BAD_USER_INPUT', ErrorCode.BAD_USER_INPUT],
+  ['OPERATION_RESOLUTION_FAILURE', ErrorCode.BAD_USER_INPUT],
+  ['PERSISTED_QUERY_NOT_FOUND', ErrorCode.BAD_USER_INPUT],
+  ['PERSISTED_QUERY_NOT_SUPPORTED', ErrorCode.BAD_USER_INPUT],
+]);
 
 export class AppError extends GraphQLError {
   readonly code: ErrorCode;
@@ -86,8 +88,8 @@ export function toClientError(
   let message = formatted.message;
   if (rawCode && KNOWN_CODES.has(rawCode)) {
     code = rawCode as ErrorCode;
-  } else if (rawCode && APOLLO_CODE_MAP[rawCode]) {
-    code = APOLLO_CODE_MAP[rawCode];
+  } else if (rawCode && APOLLO_CODE_MAP.has(rawCode)) {
+    code = APOLLO_CODE_MAP.get(rawCode)!;
   } else {
     code = ErrorCode.INTERNAL;
     message =
