@@ -1,19 +1,14 @@
 /** Thin resolvers: check input, call one function or loader. */
-import { DateTimeScalar, badInput, isUuid } from '@platform/runtime';
+import { DateTimeScalar, isUuid, requireUuid } from '@platform/runtime';
 import type { Context } from './context';
 import { listDashboards, type DashboardsArgs } from './dashboards';
 import type { DashboardRow, VisualizationRow } from './store';
-
-function uuid(name: string, value: string): string {
-  if (!isUuid(value)) throw badInput(`\`${name}\` must be a UUID.`, { [name]: value.slice(0, 64) });
-  return value;
-}
 
 export const resolvers = {
   DateTime: DateTimeScalar,
   Query: {
     dashboard: (_: unknown, args: { id: string }, ctx: Context) =>
-      ctx.dashboards.load(uuid('id', args.id)),
+      ctx.dashboards.load(requireUuid('id', args.id)),
     dashboards: (_: unknown, args: DashboardsArgs, ctx: Context) => listDashboards(ctx.store, args),
   },
   Dashboard: {

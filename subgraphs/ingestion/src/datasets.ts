@@ -1,24 +1,10 @@
-/** Listing data sets: validates paging input and shapes the connection. */
-import { badInput, decodeCursor, encodeCursor, isUuid, pageSize } from '@platform/runtime';
+/** Listing data sets: validated paging arguments in, a connection out. */
+import { keysetPage, toConnection, type KeysetArgs } from '@platform/runtime';
 import type { IngestionStore } from './store';
 
-export interface DatasetsArgs {
-  first?: number | null;
-  after?: string | null;
-  ownerId?: string | null;
-}
+export type DatasetsArgs = KeysetArgs;
 
 export async function listDatasets(store: IngestionStore, args: DatasetsArgs) {
-  const limit = pageSize(args.first);
-  if (args.ownerId != null && !isUuid(args.ownerId)) throw badInput('`ownerId` must be a UUID.');
-  const { rows, hasNextPage } = await store.datasetPage({
-    limit,
-    after: args.after ? decodeCursor(args.after) : undefined,
-    ownerId: args.ownerId ?? undefined,
-  });
-  const edges = rows.map((row) => ({
-    cursor: encodeCursor({ createdAt: row.created_at, id: row.id }),
-    node: row,
-  }));
-  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  const { rows, hasNextPage } = await store.datasetPage(keysetPage(args));
+  return toConnection(rows, hasNextPage);
 }

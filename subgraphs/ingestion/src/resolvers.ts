@@ -1,21 +1,17 @@
 /** Thin resolvers: check input, call one function or loader. */
-import { DateTimeScalar, badInput, isUuid } from '@platform/runtime';
+import { DateTimeScalar, isUuid, requireUuid } from '@platform/runtime';
 import type { Context } from './context';
 import { listDatasets, type DatasetsArgs } from './datasets';
 import type { DatasetRow, JobRow } from './store';
-
-function uuid(name: string, value: string): string {
-  if (!isUuid(value)) throw badInput(`\`${name}\` must be a UUID.`, { [name]: value.slice(0, 64) });
-  return value;
-}
 
 export const resolvers = {
   DateTime: DateTimeScalar,
   Query: {
     datasets: (_: unknown, args: DatasetsArgs, ctx: Context) => listDatasets(ctx.store, args),
     dataset: (_: unknown, args: { id: string }, ctx: Context) =>
-      ctx.datasets.load(uuid('id', args.id)),
-    job: (_: unknown, args: { id: string }, ctx: Context) => ctx.jobs.load(uuid('id', args.id)),
+      ctx.datasets.load(requireUuid('id', args.id)),
+    job: (_: unknown, args: { id: string }, ctx: Context) =>
+      ctx.jobs.load(requireUuid('id', args.id)),
   },
   Dataset: {
     __resolveReference: (ref: { id: string }, ctx: Context) =>

@@ -1,46 +1,13 @@
 /** The ml subgraph against the real PostgreSQL, over HTTP. */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { migrate } from '../../../scripts/migrate.mjs';
+import { DATABASE_URL, expectBadInput, postGraphQL } from '../../runtime/test/graphql';
 import { start } from './index';
-
-const DATABASE_URL =
-  process.env.DATABASE_URL ?? 'postgres://platform:platform@127.0.0.1:5432/platform';
-
-interface GraphQLBody {
-  data?: Record<string, unknown> | null;
-  errors?: { message: string; extensions?: Record<string, unknown> }[];
-}
-
-/** The runtime's port schema refuses 0, so pick a free port the usual way. */
-function freePort(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(String(typeof address === 'object' && address ? address.port : 0)));
-    });
-    probe.once('error', reject);
-  });
-}
 
 let server: Awaited<ReturnType<typeof start>>;
 
-async function gql(query: string, variables?: Record<string, unknown>): Promise<GraphQLBody> {
-  const response = await fetch(server.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as GraphQLBody;
-}
-
-function expectBadInput(body: GraphQLBody, message: RegExp) {
-  const [error] = body.errors ?? [];
-  expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
-  expect(error?.message).toMatch(message);
-  expect(error?.extensions).toHaveProperty('requestId');
-  expect(JSON.stringify(body)).not.toMatch(/\bat \S+ \(|\bat \/|node_modules|stacktrace/i);
-}
+const gql = (query: string, variables?: Record<string, unknown>) =>
+  postGraphQL(server.url, query, variables);
 
 const datasetA = randomUUID();
 const datasetB = randomUUID();
@@ -74,10 +41,7 @@ async function insertModel(
 
 beforeAll(async () => {
   await migrate(DATABASE_URL, { quiet: true });
-  server = await start(
-    { ...process.env, DATABASE_URL, ML_PORT: await freePort(), LOG_LEVEL: 'silent' },
-    false,
-  );
+  server = await start({ ...process.env, DATABASE_URL, ML_PORT: '0', LOG_LEVEL: 'silent' }, false);
   await insertModel(ids[0]!, datasetA, '2026-11-24T10:00:00Z', {
     problemType: 'CLASSIFICATION',
     status: 'READY',

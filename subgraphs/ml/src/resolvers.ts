@@ -1,18 +1,14 @@
 /** Thin resolvers: check input, call the store through the request's loaders. */
-import { DateTimeScalar, badInput, isUuid } from '@platform/runtime';
+import { DateTimeScalar, isUuid, requireUuid } from '@platform/runtime';
 import type { Context } from './context';
 import { metricList } from './model-metrics';
 import type { ModelRow } from './store';
 
-function uuid(name: string, value: string): string {
-  if (!isUuid(value)) throw badInput(`\`${name}\` must be a UUID.`, { [name]: value.slice(0, 64) });
-  return value;
-}
-
 export const resolvers = {
   DateTime: DateTimeScalar,
   Query: {
-    model: (_: unknown, args: { id: string }, ctx: Context) => ctx.models.load(uuid('id', args.id)),
+    model: (_: unknown, args: { id: string }, ctx: Context) =>
+      ctx.models.load(requireUuid('id', args.id)),
   },
   Dataset: {
     __resolveReference: (ref: { id: string }) => (isUuid(ref.id) ? { id: ref.id } : null),

@@ -1,13 +1,8 @@
 /** Thin resolvers: check input, call the store through the request's loaders. */
-import { DateTimeScalar, badInput, isUuid } from '@platform/runtime';
+import { DateTimeScalar, badInput, isUuid, requireUuid } from '@platform/runtime';
 import type { Context } from './context';
 import type { ProfileRow } from './store';
 import type { ColumnProfileJson } from './profile-json';
-
-function uuid(name: string, value: string): string {
-  if (!isUuid(value)) throw badInput(`\`${name}\` must be a UUID.`, { [name]: value.slice(0, 64) });
-  return value;
-}
 
 /** `version` is optional (latest); when given it must be a real version number. */
 function version(value: number | null | undefined): number | undefined {
@@ -20,7 +15,7 @@ export const resolvers = {
   DateTime: DateTimeScalar,
   Query: {
     profile: (_: unknown, args: { datasetId: string; version?: number | null }, ctx: Context) =>
-      ctx.profile(uuid('datasetId', args.datasetId), version(args.version)),
+      ctx.profile(requireUuid('datasetId', args.datasetId), version(args.version)),
   },
   Dataset: {
     __resolveReference: (ref: { id: string }) => (isUuid(ref.id) ? { id: ref.id } : null),

@@ -1,18 +1,13 @@
 /** Thin resolvers: check input, call the store through the request's loaders. */
-import { DateTimeScalar, badInput, isUuid, pageSize } from '@platform/runtime';
+import { DateTimeScalar, isUuid, pageSize, requireUuid } from '@platform/runtime';
 import type { Context } from './context';
 import type { QueryRow } from './store';
-
-function uuid(name: string, value: string): string {
-  if (!isUuid(value)) throw badInput(`\`${name}\` must be a UUID.`, { [name]: value.slice(0, 64) });
-  return value;
-}
 
 export const resolvers = {
   DateTime: DateTimeScalar,
   Query: {
     savedQuery: (_: unknown, args: { id: string }, ctx: Context) =>
-      ctx.queries.load(uuid('id', args.id)),
+      ctx.queries.load(requireUuid('id', args.id)),
   },
   Dataset: {
     __resolveReference: (ref: { id: string }) => (isUuid(ref.id) ? { id: ref.id } : null),

@@ -41,3 +41,36 @@ export function pageSize(first: number | null | undefined, fallback = 20): numbe
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/** An id argument: returned as is when it is a UUID, else BAD_USER_INPUT naming the argument. */
+export function requireUuid(name: string, value: string): string {
+  if (!isUuid(value)) throw badInput(`\`${name}\` must be a UUID.`, { [name]: value.slice(0, 64) });
+  return value;
+}
+
+export interface KeysetArgs {
+  first?: number | null;
+  after?: string | null;
+  ownerId?: string | null;
+}
+
+/** Validates the usual list arguments into what a store's keyset page query needs. */
+export function keysetPage(args: KeysetArgs) {
+  return {
+    limit: pageSize(args.first),
+    after: args.after ? decodeCursor(args.after) : undefined,
+    ownerId: args.ownerId != null ? requireUuid('ownerId', args.ownerId) : undefined,
+  };
+}
+
+/** A Relay-style connection over rows ordered by `(created_at DESC, id DESC)`. */
+export function toConnection<T extends { id: string; created_at: Date }>(
+  rows: T[],
+  hasNextPage: boolean,
+) {
+  const edges = rows.map((row) => ({
+    cursor: encodeCursor({ createdAt: row.created_at, id: row.id }),
+    node: row,
+  }));
+  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+}
