@@ -4,8 +4,8 @@
  *   1. API latency through the gateway (Property 44: p95 < 200 ms) for a query that crosses two
  *      subgraphs, compared in the same run with the same data asked of the ingestion subgraph
  *      directly (the cost of federation).
- *   2. Kafka -> graphql-ws delivery latency (Property 29: < 100 ms), measured from the produce
- *      acknowledgement to the subscriber's receipt.
+ *   2. Kafka -> graphql-ws delivery latency (Property 29: < 100 ms), measured from the start of the
+ *      produce call (so it includes the broker round trip) to the subscriber's receipt.
  *   3. The processor's criterion benchmarks, when it has any.
  */
 import { randomUUID } from 'node:crypto';
@@ -40,12 +40,12 @@ const report = (label, ms) =>
   );
 
 /** @param {string} url @param {string} query @param {Record<string, unknown>} variables */
-async function latencies(url, query, variables) {
+async function latencies(url, query, variables, requests = REQUESTS, concurrency = CONCURRENCY) {
   /** @type {number[]} */
   const out = [];
   let next = 0;
   const worker = async () => {
-    while (next < REQUESTS) {
+    while (next < requests) {
       next += 1;
       const t = performance.now();
       const response = await fetch(url, {
@@ -58,7 +58,7 @@ async function latencies(url, query, variables) {
       out.push(performance.now() - t);
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   return out;
 }
 
@@ -88,23 +88,31 @@ async function main() {
       `INSERT INTO ingestion.datasets (id, owner_id, name, source_type) VALUES ($1, $2, 'bench.csv', 'CSV')`,
       [dataset, user],
     );
-    console.log(
-      `\nAPI latency (${REQUESTS} requests, ${CONCURRENCY} concurrent, after 50 warm-up requests)`,
-    );
     const gatewayUrl = `${platform.url}/graphql`;
     const ingestionUrl = `http://127.0.0.1:${platform.ports.subgraphs.ingestion}/graphql`;
     const federated = 'query Bench($id: ID!) { dataset(id: $id) { id name owner { email } } }';
     const direct = 'query Bench($id: ID!) { dataset(id: $id) { id name owner { id } } }';
-    await latencies(gatewayUrl, federated, { id: dataset }).then((x) => x.slice(0, 50));
-    report(
-      'gateway: dataset + owner (2 subgraphs)',
-      await latencies(gatewayUrl, federated, { id: dataset }),
-    );
-    report(
-      'ingestion subgraph directly (1 subgraph)',
-      await latencies(ingestionUrl, direct, { id: dataset }),
-    );
-
+    await latencies(gatewayUrl, federated, { id: dataset }, 50);
+    await latencies(ingestionUrl, direct, { id: dataset }, 50);
+    for (const concurrency of [1, CONCURRENCY]) {
+      console.log(`\nAPI latency (${REQUESTS} requests, ${concurrency} at a time, after warm-up)`);
+      const viaGateway = await latencies(
+        gatewayUrl,
+        federated,
+        { id: dataset },
+        REQUESTS,
+        concurrency,
+      );
+      report('gateway: dataset + owner (2 subgraphs)', viaGateway);
+      const directly = await latencies(
+        ingestionUrl,
+        direct,
+        { id: dataset },
+        REQUESTS,
+        concurrency,
+      );
+      report('ingestion subgraph directly (1 subgraph)', directly);
+    }
     console.log(`\nKafka -> graphql-ws delivery (${MESSAGES} messages, one at a time)`);
     await producer.connect();
     const client = createClient({
@@ -144,15 +152,15 @@ async function main() {
         progress: Math.min(100, Math.floor(i / 2)),
         rowsProcessed: i,
       };
+      sentAt.set(i, performance.now());
       await producer.send({
         topic: 'data.processing.progress',
         acks: -1,
         messages: [{ key: job, value: JSON.stringify(value) }],
       });
-      sentAt.set(i, performance.now());
       await received;
     }
-    report('produce ack -> subscriber receipt', delivery.filter(Number.isFinite));
+    report('produce call -> subscriber receipt', delivery);
     console.log(`  lost: ${MESSAGES - delivery.length}`);
     await client.dispose();
   } finally {
