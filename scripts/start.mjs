@@ -8,12 +8,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, stackEnv } from './lib/env.mjs';
-import { startPlatform } from './lib/platform.mjs';
+import { platformPorts, startPlatform } from './lib/platform.mjs';
 import { setUp } from './lib/steps.mjs';
 
 const env = stackEnv();
+// Moves every platform port (gateway, subgraphs, processor) by this much: `npm test` runs a second
+// platform beside a developer's own this way. The local stack is shared.
+const offset = Number(env.PLATFORM_PORT_OFFSET ?? 0);
+// `release` for users; `npm test` uses the `dev` build its cargo tests already made.
+const profile = env.PLATFORM_PROCESSOR_PROFILE === 'dev' ? 'dev' : 'release';
+const gatewayPort = platformPorts(env, offset).gateway;
 const runDir = join(env.PLATFORM_DATA_DIR ?? join(ROOT, '.data'), 'run');
-const lockFile = join(runDir, 'platform.json');
+const lockFile = join(runDir, `platform-${gatewayPort}.json`);
 
 /** @param {number} pid */
 function alive(pid) {
@@ -36,7 +42,7 @@ if (existsSync(lockFile)) {
 mkdirSync(runDir, { recursive: true });
 writeFileSync(
   lockFile,
-  JSON.stringify({ pid: process.pid, url: `http://127.0.0.1:${env.GATEWAY_PORT}` }),
+  JSON.stringify({ pid: process.pid, url: `http://127.0.0.1:${gatewayPort}` }),
 );
 
 /** Services of the local stack that were down before we started: the ones we stop on exit. */
@@ -70,12 +76,17 @@ process.on('SIGTERM', () => void shutdown(0));
 
 try {
   const before = existsSync(join(ROOT, 'infra', 'status.sh')) ? downServices() : [];
-  setUp(env);
+  setUp(env, { processorProfile: profile });
   startedServices = before;
   const platform = await startPlatform({
     env,
+    offset,
     logDir: join(env.PLATFORM_DATA_DIR ?? join(ROOT, '.data'), 'logs'),
-    processorBinary: join(env.CARGO_TARGET_DIR ?? '', 'release', 'processor'),
+    processorBinary: join(
+      env.CARGO_TARGET_DIR ?? '',
+      profile === 'dev' ? 'debug' : 'release',
+      'processor',
+    ),
   });
   stopPlatform = platform.stop;
   for (const { child, name, log } of platform.running) {

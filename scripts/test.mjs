@@ -3,14 +3,14 @@
  * `npm test`: sets up exactly as `npm start` does (install, local stack, migrate, build), then runs
  * every suite: static checks (types, lint, format, supergraph freshness), Jest unit + property +
  * integration tests against the real stack, the processor's cargo tests, and the end-to-end tests
- * in Chromium against a platform started on ports 4100+ (so it can run beside `npm start`).
+ * in Chromium against the platform started by the real `npm start` on ports 4100+ (so it can run
+ * beside a developer's own `npm start`), checking a second start starts nothing and Ctrl-C stops all.
  * Ends with one line: `tests: N passed, N failed`.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, stackEnv } from './lib/env.mjs';
-import { startPlatform } from './lib/platform.mjs';
 import { run, setUp } from './lib/steps.mjs';
 
 const E2E_PORT_OFFSET = 100;
@@ -89,26 +89,80 @@ function cargoTest() {
   totals.push({ suite: 'processor (cargo test)', passed, failed });
 }
 
+/** Records one named check as a test. @param {string} suite @param {boolean} ok @param {string} [why] */
+function record(suite, ok, why = '') {
+  totals.push({ suite, passed: ok ? 1 : 0, failed: ok ? 0 : 1 });
+  console.log(`${ok ? '✔' : '✖'} ${suite}${why ? `: ${why}` : ''}`);
+}
+
+/**
+ * End to end through the real `npm start` (scripts/start.mjs) on ports moved by 100: it must come
+ * up and print its URL, a second one must start nothing, the Chromium suite runs against it, and
+ * Ctrl-C (SIGINT) must stop everything it started.
+ */
 async function endToEnd() {
-  let platform;
-  try {
-    platform = await startPlatform({
-      env,
-      offset: E2E_PORT_OFFSET,
-      logDir: join(resultsDir, 'e2e-logs'),
-    });
-  } catch (error) {
-    console.error(
-      `e2e: the platform did not start: ${error instanceof Error ? error.message : error}`,
-    );
-    totals.push({ suite: 'e2e', passed: 0, failed: 1 });
+  const startEnv = {
+    ...env,
+    PLATFORM_PORT_OFFSET: String(E2E_PORT_OFFSET),
+    PLATFORM_PROCESSOR_PROFILE: 'dev',
+  };
+  const log = join(resultsDir, 'npm-start.log');
+  const out = openSync(log, 'w');
+  const first = spawn(process.execPath, ['scripts/start.mjs'], {
+    cwd: ROOT,
+    env: startEnv,
+    stdio: ['ignore', out, out],
+  });
+  closeSync(out);
+  const url = await new Promise((resolve) => {
+    const deadline = Date.now() + 10 * 60_000;
+    const timer = setInterval(() => {
+      const match = readFileSync(log, 'utf8').match(/The platform is running: open (\S+)/);
+      if (match || first.exitCode !== null || Date.now() > deadline) {
+        clearInterval(timer);
+        resolve(match?.[1]);
+      }
+    }, 250);
+  });
+  record(
+    'npm start brings the platform up and prints its URL',
+    typeof url === 'string',
+    url ? String(url) : `see ${log}`,
+  );
+  if (typeof url !== 'string') {
+    first.kill('SIGINT');
     return;
   }
-  try {
-    jest('e2e', ['e2e'], { E2E_BASE_URL: platform.url });
-  } finally {
-    await platform.stop();
-  }
+
+  const second = spawnSync(process.execPath, ['scripts/start.mjs'], {
+    cwd: ROOT,
+    env: startEnv,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  record(
+    'a second npm start starts nothing and says where the first is',
+    second.status === 0 && /already running/.test(second.stdout) && second.stdout.includes(url),
+    second.stdout.trim().split('\n').at(-1),
+  );
+
+  jest('e2e', ['e2e'], { E2E_BASE_URL: url });
+
+  const exited = new Promise((resolve) => first.once('exit', (code) => resolve(code)));
+  first.kill('SIGINT');
+  const code = await Promise.race([
+    exited,
+    new Promise((resolve) => setTimeout(() => resolve('timeout'), 60_000)),
+  ]);
+  const gatewayDown = await fetch(`${url}/healthz`).then(
+    () => false,
+    () => true,
+  );
+  record(
+    'Ctrl-C stops what npm start started',
+    code === 0 && gatewayDown,
+    `exit ${code}, gateway ${gatewayDown ? 'stopped' : 'still answering'}`,
+  );
 }
 
 const started = Date.now();

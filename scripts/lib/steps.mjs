@@ -37,8 +37,14 @@ export function installNodeModules(env = process.env) {
   run('npm ci', 'npm', ['ci', '--no-audit', '--no-fund'], env);
 }
 
-/** @param {Record<string, string>} env */
-export function setUp(env, { buildClient = true, buildProcessor = true } = {}) {
+/**
+ * @param {Record<string, string>} env
+ * @param {{ buildClient?: boolean, buildProcessor?: boolean, processorProfile?: 'release' | 'dev' }} [options]
+ */
+export function setUp(
+  env,
+  { buildClient = true, buildProcessor = true, processorProfile = 'release' } = {},
+) {
   run(
     'install system packages, Kafka and the S3 server (infra/install.sh)',
     'bash',
@@ -52,9 +58,16 @@ export function setUp(env, { buildClient = true, buildProcessor = true } = {}) {
   if (buildClient) run('build the app (vite)', 'npm', ['run', 'build', '-w', 'client'], env);
   if (buildProcessor) {
     run(
-      'build the processor (cargo)',
+      `build the processor (cargo, ${processorProfile})`,
       'cargo',
-      ['build', '--release', '--locked', '--manifest-path', 'processor/Cargo.toml'],
+      [
+        'build',
+        '--profile',
+        processorProfile,
+        '--locked',
+        '--manifest-path',
+        'processor/Cargo.toml',
+      ],
       env,
     );
   }
