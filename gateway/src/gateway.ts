@@ -29,9 +29,13 @@ export function createGateway(config: GatewayConfig, supergraphSdl: string, logg
     buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource<GatewayContext>({
         url: overrides[name] ?? url,
-        // Node's fetch (undici) keeps connections to the subgraphs alive; the default node-fetch
-        // opens a new TCP connection for every subgraph request.
-        fetcher: fetch as unknown as Fetcher,
+        // Node's fetch (undici) keeps connections to the subgraphs alive (the default node-fetch
+        // opens one per request); each subgraph request is bounded by SUBGRAPH_TIMEOUT_MS.
+        fetcher: ((input: string, init?: RequestInit) =>
+          fetch(input, {
+            ...init,
+            signal: AbortSignal.timeout(config.SUBGRAPH_TIMEOUT_MS),
+          })) as unknown as Fetcher,
         willSendRequest({ request, context }) {
           if (context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
           if (context.authorization) {

@@ -140,8 +140,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   app.use(internalErrorHandler(logger));
 
   await listen(httpServer, config.GATEWAY_PORT, config.HOST);
-  // The consumer joins in the background; /readyz says when it has.
-  bus.start().catch((error) => logger.error({ err: error }, 'Kafka consumer failed to start'));
+  // The consumer joins in the background (retrying while Kafka is down); /readyz says when.
+  bus.startInBackground();
 
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.GATEWAY_PORT;

@@ -7,6 +7,7 @@
  * subscription's resources are released.
  */
 import fc from 'fast-check';
+import { Kafka, logLevel } from 'kafkajs';
 import { createKafka, createLogger } from '@platform/runtime';
 import { SubscriptionBus, type BusMessage } from './bus';
 
@@ -122,5 +123,23 @@ describe('SubscriptionBus', () => {
     await bus.stop();
     await expect(pending).resolves.toMatchObject({ done: true });
     expect(bus.size).toBe(0);
+  });
+
+  it('with Kafka unreachable it is not ready, keeps no subscription open after stop(), and stops retrying', async () => {
+    const unreachable = new Kafka({
+      brokers: ['127.0.0.1:1'],
+      retry: { retries: 0 },
+      connectionTimeout: 200,
+      logLevel: logLevel.NOTHING,
+    });
+    const bus = new SubscriptionBus(unreachable, ['a'], logger);
+    bus.startInBackground();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const iterator = bus.subscribe('a');
+    expect(bus.ready).toBe(false);
+    await bus.stop();
+    expect(bus.size).toBe(0);
+    await expect(iterator.next()).resolves.toMatchObject({ done: true });
+    expect(bus.ready).toBe(false);
   });
 });

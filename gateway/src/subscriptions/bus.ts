@@ -30,6 +30,8 @@ export class SubscriptionBus {
   private readonly registrations = new Set<Registration>();
   private consumer: Consumer | undefined;
   private connected = false;
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
 
   constructor(
@@ -39,6 +41,30 @@ export class SubscriptionBus {
     private readonly groupId = `gateway-${hostname()}-${randomUUID().slice(0, 8)}`,
   ) {
     this.log = logger.child({ source: 'subscription-bus' });
+  }
+
+  /**
+   * Connects in the background and keeps trying (with back-off up to 30 s) while Kafka is
+   * unreachable; `ready` turns true once the consumer has joined its group.
+   */
+  startInBackground(): void {
+    this.stopped = false;
+    const attempt = async (delayMs: number): Promise<void> => {
+      if (this.stopped) return;
+      try {
+        await this.start();
+      } catch (error) {
+        await this.consumer?.disconnect().catch(() => undefined);
+        if (this.stopped) return;
+        const next = Math.min(delayMs * 2, 30_000);
+        this.log.warn(
+          { err: error, retryInMs: delayMs },
+          'Kafka consumer could not start; retrying',
+        );
+        this.retryTimer = setTimeout(() => void attempt(next), delayMs);
+      }
+    };
+    void attempt(1_000);
   }
 
   async start(): Promise<void> {
@@ -163,6 +189,8 @@ export class SubscriptionBus {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
     for (const registration of [...this.registrations]) registration.close();
     await this.consumer?.disconnect();
     this.connected = false;
