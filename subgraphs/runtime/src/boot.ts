@@ -47,7 +47,7 @@ export interface BootDeps<Cfg> {
   pool: Pool;
 }
 
-export interface SubgraphDefinition<C extends RequestBase, Cfg> {
+export interface SubgraphDefinition<C extends RequestBase> {
   resolvers: GraphQLResolverMap<C>;
   createContext: (base: RequestBase) => C | Promise<C>;
   checks?: HealthChecks;
@@ -55,15 +55,13 @@ export interface SubgraphDefinition<C extends RequestBase, Cfg> {
   afterStart?: () => Promise<void>;
   /** Closes what `setup` opened; runs after the server stops accepting, before the pool closes. */
   close?: () => Promise<void>;
-  /** Unused marker so `Cfg` stays part of the type. */
-  readonly configType?: Cfg;
 }
 
 export async function bootSubgraph<E extends z.ZodRawShape, C extends RequestBase>(options: {
   name: SubgraphName;
   typeDefs: DocumentNode;
   env?: E;
-  setup: (deps: BootDeps<SubgraphConfig<E>>) => SubgraphDefinition<C, SubgraphConfig<E>>;
+  setup: (deps: BootDeps<SubgraphConfig<E>>) => SubgraphDefinition<C>;
   environment?: Record<string, string | undefined>;
   exitOnShutdown?: boolean;
 }): Promise<RunningServer & { deps: BootDeps<SubgraphConfig<E>> }> {
