@@ -18,3 +18,4 @@ export * from './loaders';
 export * from './scalars';
 export * from './sdl';
 export * from './pagination';
+export * from './auth';
