@@ -17,10 +17,18 @@ import {
   exportJWK,
   exportSPKI,
   generateKeyPair,
+  importJWK,
   type CryptoKey,
 } from 'jose';
 import { AppError } from '../errors';
-import { generateSigningJwk, keySetFrom, localKeySet, publicJwks, type KeySet } from './keys';
+import {
+  KeySetDocument,
+  generateSigningJwk,
+  keySetFrom,
+  localKeySet,
+  publicJwks,
+  type KeySet,
+} from './keys';
 import {
   CLOCK_TOLERANCE_SECONDS,
   TOKEN_LIFETIME_SECONDS,
@@ -268,7 +276,6 @@ describe('key sets', () => {
   });
 
   it('refuses a configuration whose signer is not among its keys, or with a short key', async () => {
-    const { KeySetDocument } = await import('./keys');
     const jwk = await generateSigningJwk('a');
     expect(KeySetDocument.safeParse({ signer: 'b', keys: [jwk] }).success).toBe(false);
     expect(KeySetDocument.safeParse({ signer: 'a', keys: [{ ...jwk, n: 'AQAB' }] }).success).toBe(
@@ -279,6 +286,5 @@ describe('key sets', () => {
 });
 
 async function importPublic(set: KeySet) {
-  const { importJWK } = await import('jose');
   return (await importJWK(set.signer.publicJwk, 'RS256')) as CryptoKey;
 }
