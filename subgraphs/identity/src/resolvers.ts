@@ -1,17 +1,20 @@
-/** Thin resolvers: check input, call the store through the request's loaders. */
-import { DateTimeScalar, badInput, isUuid } from '@platform/runtime';
+/** Thin resolvers: check input, call one function or loader. */
+import { DateTimeScalar, isUuid, requireUuid } from '@platform/runtime';
 import type { Context } from './context';
+import { currentUser } from './sessions';
 import type { UserRow } from './store';
-
-function userId(id: string): string {
-  if (!isUuid(id)) throw badInput('`id` must be a UUID.', { id: id.slice(0, 64) });
-  return id;
-}
 
 export const resolvers = {
   DateTime: DateTimeScalar,
   Query: {
-    user: (_: unknown, args: { id: string }, ctx: Context) => ctx.users.load(userId(args.id)),
+    user: (_: unknown, args: { id: string }, ctx: Context) =>
+      ctx.users.load(requireUuid('id', args.id)),
+    me: (_: unknown, _args: unknown, ctx: Context) =>
+      currentUser(ctx.authorization, ctx.verify, (id) => ctx.users.load(id)),
+  },
+  Mutation: {
+    login: (_: unknown, args: { email: string; password: string }, ctx: Context) =>
+      ctx.sessions.login(args.email, args.password),
   },
   User: {
     __resolveReference: (ref: { id: string }, ctx: Context) =>

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { DocumentNode } from 'graphql';
+import type { Express } from 'express';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { envFragments, loadConfig } from './config';
 import { createLogger, type Logger } from './logger';
@@ -55,13 +56,17 @@ export interface SubgraphDefinition<C extends RequestBase> {
   afterStart?: () => Promise<void>;
   /** Closes what `setup` opened; runs after the server stops accepting, before the pool closes. */
   close?: () => Promise<void>;
+  /** Extra HTTP routes of the service. */
+  routes?: (app: Express) => void;
 }
 
 export async function bootSubgraph<E extends z.ZodRawShape, C extends RequestBase>(options: {
   name: SubgraphName;
   typeDefs: DocumentNode;
   env?: E;
-  setup: (deps: BootDeps<SubgraphConfig<E>>) => SubgraphDefinition<C>;
+  setup: (
+    deps: BootDeps<SubgraphConfig<E>>,
+  ) => SubgraphDefinition<C> | Promise<SubgraphDefinition<C>>;
   environment?: Record<string, string | undefined>;
   exitOnShutdown?: boolean;
 }): Promise<RunningServer & { deps: BootDeps<SubgraphConfig<E>> }> {
@@ -80,7 +85,7 @@ export async function bootSubgraph<E extends z.ZodRawShape, C extends RequestBas
   const exit = options.exitOnShutdown ?? true;
   const shutdown = createShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, { exit, signals: exit });
   const deps = { config, logger, metrics, pool };
-  const definition = options.setup(deps);
+  const definition = await options.setup(deps);
 
   const server = await startSubgraph<C>({
     name: options.name,
@@ -92,6 +97,7 @@ export async function bootSubgraph<E extends z.ZodRawShape, C extends RequestBas
     metrics,
     checks: { postgres: () => pool.query('SELECT 1'), ...definition.checks },
     createContext: definition.createContext,
+    routes: definition.routes,
     introspection: config.NODE_ENV !== 'production',
   });
   // In this order: stop accepting requests, stop the service's own workers, close the pool.

@@ -3,6 +3,7 @@
  * fragments below and calls `loadConfig` once at start: every problem is reported at once, and the
  * result is a typed, frozen object. Nothing else reads `process.env`.
  */
+import { join } from 'node:path';
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -70,6 +71,28 @@ export const envFragments = {
     S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     S3_RAW_BUCKET: z.string().min(3).max(63).default('analytics-raw'),
     S3_DATA_BUCKET: z.string().min(3).max(63).default('analytics-data'),
+  },
+  /** Access tokens: who issues them, for whom, and where the signing keys come from. */
+  auth: {
+    AUTH_ISSUER: z.string().min(1).default('ai-analytics-platform/identity'),
+    AUTH_AUDIENCE: z.string().min(1).default('ai-analytics-platform'),
+    /** JSON `{"signer": kid, "keys": [private RSA JWKs]}`; unset in local mode. */
+    AUTH_SIGNING_KEYS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined || value === '') return undefined;
+        try {
+          return JSON.parse(value) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON document' });
+          return z.NEVER;
+        }
+      }),
+    /** Local mode: where a generated key set is kept when AUTH_SIGNING_KEYS is unset. */
+    AUTH_KEYS_DIR: z.string().optional(),
+    /** The local stack's data folder (infra/env.sh); the key set defaults to its `keys/`. */
+    PLATFORM_DATA_DIR: z.string().default(join(__dirname, '..', '..', '..', '.data')),
   },
   port,
 } as const;

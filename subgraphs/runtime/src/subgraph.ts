@@ -10,6 +10,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
+import type { Express } from 'express';
 import type { Logger } from './logger';
 import { metricsPlugin, type Metrics } from './metrics';
 import { createHttpApp, internalErrorHandler } from './http';
@@ -20,6 +21,8 @@ import { currentRequestId } from './request-context';
 export interface RequestBase {
   requestId: string;
   logger: Logger;
+  /** The caller's `authorization` header (the gateway forwards it), unverified. */
+  authorization?: string | undefined;
 }
 
 export interface SubgraphOptions<C extends RequestBase> {
@@ -33,6 +36,8 @@ export interface SubgraphOptions<C extends RequestBase> {
   checks: HealthChecks;
   createContext: (base: RequestBase) => C | Promise<C>;
   introspection?: boolean;
+  /** Extra HTTP routes of this service (e.g. identity's JWKS document). */
+  routes?: (app: Express) => void;
 }
 
 export interface RunningServer {
@@ -91,6 +96,7 @@ export async function startSubgraph<C extends RequestBase>(
   await server.start();
 
   const app = createHttpApp({ logger, metrics, checks: options.checks });
+  options.routes?.(app);
   app.use(
     '/graphql',
     expressMiddleware(server, {
@@ -98,6 +104,7 @@ export async function startSubgraph<C extends RequestBase>(
         options.createContext({
           requestId: req.requestId,
           logger: logger.child({ requestId: req.requestId }),
+          authorization: req.headers.authorization,
         }),
     }),
   );

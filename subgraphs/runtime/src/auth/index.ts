@@ -1,2 +1,4 @@
 export * from './keys';
 export * from './tokens';
+export * from './passwords';
+export * from './config';
