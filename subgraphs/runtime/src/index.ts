@@ -19,3 +19,4 @@ export * from './scalars';
 export * from './sdl';
 export * from './pagination';
 export * from './auth';
+export * from './rate-limit';
