@@ -24,6 +24,11 @@ export const gatewayEnvSchema = z.object({
   GRAPHQL_INTROSPECTION: boolean.optional(),
   /** Subgraph requests time out after this long. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Operation limits (graphql-armor), checked before planning. */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).max(1000).default(15),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(50).max(100_000).default(2000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(1_000_000).default(5000),
   /** Bound on simultaneous graphql-ws subscriptions per connection. */
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1000).default(50),
   ...subgraphUrls,

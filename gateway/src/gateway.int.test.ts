@@ -316,3 +316,79 @@ describe('bad HTTP input gets the GraphQL-over-HTTP answer, a stable code and no
     });
   });
 });
+
+describe('operation limits (graphql-armor) refuse hostile operations before planning', () => {
+  const refused = async (body: unknown, pattern: RegExp) => {
+    const { status, body: result } = await post(platform.graphqlUrl, body);
+    expect(status).toBe(400);
+    expect(result.data).toBeUndefined();
+    expect(result.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(pattern),
+      extensions: { code: 'BAD_USER_INPUT', requestId: expect.any(String) },
+    });
+    expect(JSON.stringify(result)).not.toMatch(/node_modules|\n\s+at /);
+  };
+
+  it('2,000 aliases', async () => {
+    const fields = Array.from({ length: 2000 }, (_, i) => `a${i}: __typename`).join(' ');
+    await refused({ query: `{ ${fields} }` }, /alias|token/i);
+  });
+
+  it('depth 200', async () => {
+    let selection = 'id';
+    for (let i = 0; i < 100; i += 1) selection = `jobs { dataset { ${selection} } }`;
+    await refused(
+      { query: `{ dataset(id: "${dataset.id}") { ${selection} } }` },
+      /depth|token|cost/i,
+    );
+  });
+
+  it('100 aliased login mutations in one request', async () => {
+    const logins = Array.from(
+      { length: 100 },
+      (_, i) => `l${i}: login(email: "${user.email}", password: "guess-${i}") { token }`,
+    ).join(' ');
+    await refused({ query: `mutation { ${logins} }` }, /alias|token/i);
+  });
+
+  it('a query just over the depth limit, and a fragment cycle hiding depth', async () => {
+    await refused(
+      {
+        query: `{ dataset(id: "${dataset.id}") { jobs { dataset { jobs { dataset { jobs { dataset { jobs { dataset { jobs { dataset { jobs { id } } } } } } } } } } } } }`,
+      },
+      /depth/i,
+    );
+    await refused(
+      {
+        query: `query { dataset(id: "${dataset.id}") { ...A } } fragment A on Dataset { jobs { dataset { ...A } } }`,
+      },
+      /cycle|depth|spread/i,
+    );
+  });
+
+  it('a batched request (a JSON array) is refused: every operation is counted on its own', async () => {
+    const response = await fetch(platform.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).not.toMatch(/node_modules|\n\s+at /);
+  });
+
+  it('a 5 MB query body: 413', async () => {
+    const response = await fetch(platform.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ ${'__typename '.repeat(500_000)}}` }),
+    });
+    expect(response.status).toBe(413);
+  });
+
+  it('an ordinary app query passes the limits', async () => {
+    const { body } = await post(platform.graphqlUrl, {
+      query: `{ datasets(first: 20) { edges { cursor node { id name sourceType status sizeBytes rowCount columnCount createdAt owner { id email } } } pageInfo { hasNextPage endCursor } } }`,
+    });
+    expect(body.errors).toBeUndefined();
+  });
+});

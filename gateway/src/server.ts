@@ -26,6 +26,7 @@ import {
 import type { GatewayConfig } from './env';
 import type { GatewayContext } from './context';
 import { createGateway, readSupergraph, subgraphUrls } from './gateway';
+import { gatewayArmor } from './hardening';
 import { serveApp } from './static-app';
 import { SubscriptionBus } from './subscriptions/bus';
 import { subscriptionTopics } from './subscriptions/fields';
@@ -87,9 +88,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   const httpServer: Server = createServer(app);
 
+  const armor = gatewayArmor(config);
   const apollo = new ApolloServer<GatewayContext>({
     gateway: createGateway(config, supergraphSdl, logger),
     csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    validationRules: armor.validationRules,
     introspection: config.GRAPHQL_INTROSPECTION ?? config.NODE_ENV !== 'production',
     includeStacktraceInErrorResponses: false,
     // Our shutdown owns SIGTERM/SIGINT and closes things in order; Apollo's own handler would
@@ -102,6 +106,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       metricsPlugin(metrics),
       errorLoggingPlugin(logger),
       subscriptionsOverHttpPlugin,
+      ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
     ],
   });
   await apollo.start();
@@ -124,11 +129,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
     registry: metrics.registry,
     maxSubscriptionsPerConnection: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    validationRules: armor.validationRules,
     activeSubscriptions: () => bus.size,
   });
 
   app.use(
     '/graphql',
+    armor.tokenLimit,
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<GatewayContext> => ({
         requestId: req.requestId,

@@ -7,7 +7,13 @@ import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  specifiedRules,
+  validate,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import { Gauge, type Registry } from 'prom-client';
 import { ErrorCode, toClientError, type Logger } from '@platform/runtime';
 import type { GatewayContext } from './context';
@@ -19,6 +25,8 @@ export interface WebSocketOptions {
   registry: Registry;
   maxSubscriptionsPerConnection: number;
   activeSubscriptions: () => number;
+  /** Extra validation (the gateway's operation limits), on top of the specification's rules. */
+  validationRules?: readonly ValidationRule[];
 }
 
 export function attachWebSocket(options: WebSocketOptions) {
@@ -50,6 +58,8 @@ export function attachWebSocket(options: WebSocketOptions) {
   const server = useServer<Record<string, unknown>, { requestId: string }>(
     {
       schema: options.schema,
+      validate: (schema, document) =>
+        validate(schema, document, [...specifiedRules, ...(options.validationRules ?? [])]),
       onConnect: (ctx) => {
         perConnection.set(ctx, { id: randomUUID(), count: 0 });
         return true;
