@@ -15,6 +15,7 @@ import {
   createHttpApp,
   createKafka,
   createMetrics,
+  defaultSubgraphUrl,
   currentRequestId,
   errorLoggingPlugin,
   internalErrorHandler,
@@ -60,8 +61,8 @@ const subscriptionsOverHttpPlugin: ApolloServerPlugin<GatewayContext> = {
 async function subgraphsReachable(config: GatewayConfig): Promise<void> {
   const overrides = subgraphUrls(config);
   await Promise.all(
-    SUBGRAPHS.map(async ({ name, port }) => {
-      const url = new URL(overrides[name] ?? `http://127.0.0.1:${port}/graphql`);
+    SUBGRAPHS.map(async ({ name }) => {
+      const url = new URL(overrides[name] ?? defaultSubgraphUrl(name));
       const response = await fetch(new URL('/healthz', url), {
         signal: AbortSignal.timeout(1_500),
       });

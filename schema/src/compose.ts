@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { SUBGRAPHS } from '@platform/runtime';
+import { SUBGRAPHS, defaultSubgraphUrl } from '@platform/runtime';
 
 export const SCHEMA_DIR = join(__dirname, '..');
 export const SUPERGRAPH_PATH = join(SCHEMA_DIR, 'supergraph.graphql');
@@ -22,9 +22,9 @@ export interface SubgraphSdl {
 
 /** The real subgraphs with their default local URLs (the gateway overrides them by env). */
 export function loadSubgraphSdls(dir = join(SCHEMA_DIR, 'subgraphs')): SubgraphSdl[] {
-  return SUBGRAPHS.map(({ name, port }) => ({
+  return SUBGRAPHS.map(({ name }) => ({
     name,
-    url: `http://127.0.0.1:${port}/graphql`,
+    url: defaultSubgraphUrl(name),
     sdl: readFileSync(join(dir, `${name}.graphql`), 'utf8'),
   }));
 }

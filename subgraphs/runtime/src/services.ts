@@ -17,3 +17,7 @@ export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
 /** `identity` -> `IDENTITY_PORT` / `IDENTITY_URL`. */
 export const portVariable = (name: SubgraphName) => `${name.toUpperCase()}_PORT`;
 export const urlVariable = (name: SubgraphName) => `${name.toUpperCase()}_URL`;
+
+/** Where a subgraph listens locally; the composed supergraph records this URL. */
+export const defaultSubgraphUrl = (name: SubgraphName) =>
+  `http://127.0.0.1:${SUBGRAPHS.find((s) => s.name === name)!.port}/graphql`;
