@@ -11,7 +11,7 @@ const common = {
   transform,
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
-  transformIgnorePatterns: ['/node_modules/(?!(jose|node-pg-migrate)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|node-pg-migrate|cookie)/)'],
   moduleNameMapper: { '^@platform/runtime$': '<rootDir>/subgraphs/runtime/src/index.ts' },
   rootDir: __dirname,
 };

@@ -17,6 +17,8 @@ const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 let platform: TestPlatform;
 let pool: pg.Pool;
 let producer: Producer;
+/** An analyst's bearer token: every operation but sign-in needs one. */
+let auth: Record<string, string>;
 
 const user = { id: randomUUID(), email: `owner-${randomUUID().slice(0, 8)}@example.com` };
 const dataset = { id: randomUUID(), name: `sales-${randomUUID().slice(0, 8)}.csv` };
@@ -24,6 +26,7 @@ const job = { id: randomUUID() };
 
 beforeAll(async () => {
   platform = await startPlatform();
+  auth = await platform.authHeaders('analyst');
   pool = new pg.Pool({ connectionString: DATABASE_URL });
   await pool.query(
     `INSERT INTO identity.users (id, email, role, tier) VALUES ($1, $2, 'analyst', 'free')`,
@@ -86,17 +89,22 @@ function wsClient(): Client {
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: true,
+    connectionParams: () => ({ authorization: auth.authorization }),
   });
 }
 
 describe('queries through the gateway', () => {
   it('returns a Dataset with its owner, resolved by ingestion and identity from PostgreSQL', async () => {
-    const { status, body } = await post(platform.graphqlUrl, {
-      query: `query DatasetWithOwner($id: ID!) {
+    const { status, body } = await post(
+      platform.graphqlUrl,
+      {
+        query: `query DatasetWithOwner($id: ID!) {
         dataset(id: $id) { id name sourceType status sizeBytes owner { id email role } }
       }`,
-      variables: { id: dataset.id },
-    });
+        variables: { id: dataset.id },
+      },
+      auth,
+    );
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual({
@@ -112,26 +120,38 @@ describe('queries through the gateway', () => {
   });
 
   it('lists datasets with a cursor and refuses a page over the maximum', async () => {
-    const ok = await post(platform.graphqlUrl, {
-      query: `{ datasets(first: 100, ownerId: "${user.id}") { edges { node { name owner { email } } } pageInfo { hasNextPage } } }`,
-    });
+    const ok = await post(
+      platform.graphqlUrl,
+      {
+        query: `{ datasets(first: 100, ownerId: "${user.id}") { edges { node { name owner { email } } } pageInfo { hasNextPage } } }`,
+      },
+      auth,
+    );
     expect(ok.body.data).toEqual({
       datasets: {
         edges: [{ node: { name: dataset.name, owner: { email: user.email } } }],
         pageInfo: { hasNextPage: false },
       },
     });
-    const tooMany = await post(platform.graphqlUrl, {
-      query: '{ datasets(first: 101) { edges { cursor } } }',
-    });
+    const tooMany = await post(
+      platform.graphqlUrl,
+      {
+        query: '{ datasets(first: 101) { edges { cursor } } }',
+      },
+      auth,
+    );
     expect(tooMany.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(tooMany.body.errors?.[0]?.message).toMatch(/between 1 and 100/);
   });
 
   it('answers a subscription sent over HTTP with a clear error', async () => {
-    const { status, body } = await post(platform.graphqlUrl, {
-      query: `subscription { jobUpdated(jobId: "${job.id}") { progress } }`,
-    });
+    const { status, body } = await post(
+      platform.graphqlUrl,
+      {
+        query: `subscription { jobUpdated(jobId: "${job.id}") { progress } }`,
+      },
+      auth,
+    );
     expect(status).toBe(400);
     expect(body.errors?.[0]).toMatchObject({
       message: expect.stringMatching(/WebSocket/),
@@ -144,7 +164,7 @@ describe('queries through the gateway', () => {
   });
 
   it('counts every operation in /metrics by name', async () => {
-    await post(platform.graphqlUrl, { query: 'query MetricsProbe { __typename }' });
+    await post(platform.graphqlUrl, { query: 'query MetricsProbe { __typename }' }, auth);
     const text = await (await fetch(`${platform.gateway.url}/metrics`)).text();
     expect(text).toMatch(/graphql_operations_total\{[^}]*operation="MetricsProbe"[^}]*\} 1/);
     expect(text).toMatch(/graphql_operation_duration_seconds_count\{[^}]*operation="MetricsProbe"/);
@@ -287,9 +307,13 @@ describe('bad HTTP input gets the GraphQL-over-HTTP answer, a stable code and no
   });
 
   it('unknown field: 400 with the validation message and BAD_USER_INPUT', async () => {
-    const { status, body } = await post(platform.graphqlUrl, {
-      query: '{ dataset(id: "x") { nope } }',
-    });
+    const { status, body } = await post(
+      platform.graphqlUrl,
+      {
+        query: '{ dataset(id: "x") { nope } }',
+      },
+      auth,
+    );
     expect(status).toBe(400);
     expect(body.errors?.[0]).toMatchObject({
       message: expect.stringMatching(/Cannot query field "nope" on type "Dataset"/),
@@ -304,7 +328,11 @@ describe('bad HTTP input gets the GraphQL-over-HTTP answer, a stable code and no
   it('a hostile id reaches no SQL: BAD_USER_INPUT, data null, the request id echoed in the header', async () => {
     const response = await fetch(platform.graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'test-request-0001' },
+      headers: {
+        ...auth,
+        'content-type': 'application/json',
+        'x-request-id': 'test-request-0001',
+      },
       body: JSON.stringify({ query: `{ dataset(id: "1' OR '1'='1") { name } }` }),
     });
     expect(response.headers.get('x-request-id')).toBe('test-request-0001');
@@ -319,7 +347,7 @@ describe('bad HTTP input gets the GraphQL-over-HTTP answer, a stable code and no
 
 describe('operation limits (graphql-armor) refuse hostile operations before planning', () => {
   const refused = async (body: unknown, pattern: RegExp) => {
-    const { status, body: result } = await post(platform.graphqlUrl, body);
+    const { status, body: result } = await post(platform.graphqlUrl, body, auth);
     expect(status).toBe(400);
     expect(result.data).toBeUndefined();
     expect(result.errors?.[0]).toMatchObject({
@@ -386,9 +414,13 @@ describe('operation limits (graphql-armor) refuse hostile operations before plan
   });
 
   it('an ordinary app query passes the limits', async () => {
-    const { body } = await post(platform.graphqlUrl, {
-      query: `{ datasets(first: 20) { edges { cursor node { id name sourceType status sizeBytes rowCount columnCount createdAt owner { id email } } } pageInfo { hasNextPage endCursor } } }`,
-    });
+    const { body } = await post(
+      platform.graphqlUrl,
+      {
+        query: `{ datasets(first: 20) { edges { cursor node { id name sourceType status sizeBytes rowCount columnCount createdAt owner { id email } } } pageInfo { hasNextPage endCursor } } }`,
+      },
+      auth,
+    );
     expect(body.errors).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Apollo Gateway over the static, checked-in supergraph: no runtime introspection of subgraphs.
  * Each subgraph's URL comes from the supergraph unless `<NAME>_URL` overrides it; every subgraph
- * request carries the caller's request id (and, once identity lands, its credentials).
+ * request carries the caller's request id and access token.
  */
 import { readFileSync } from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
@@ -38,9 +38,9 @@ export function createGateway(config: GatewayConfig, supergraphSdl: string, logg
           })) as unknown as Fetcher,
         willSendRequest({ request, context }) {
           if (context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
-          if (context.authorization) {
-            request.http?.headers.set('authorization', context.authorization);
-          }
+          // Whatever the caller presented (cookie, bearer token, API key), subgraphs get a bearer token.
+          if (context.auth)
+            request.http?.headers.set('authorization', `Bearer ${context.auth.token}`);
         },
       }),
   });

@@ -9,21 +9,32 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
+  API_KEY_TOKEN_PATH,
   AppError,
   ErrorCode,
   SUBGRAPHS,
   createHttpApp,
   createKafka,
   createMetrics,
+  createRateLimiter,
+  createRedis,
   defaultSubgraphUrl,
   currentRequestId,
   errorLoggingPlugin,
   internalErrorHandler,
+  jwksUrl,
   listen,
   metricsPlugin,
+  remoteKeys,
+  sendError,
   toClientError,
+  tokenVerifier,
   type Logger,
 } from '@platform/runtime';
+import { apiKeyExchange } from './auth/api-keys';
+import { authenticator } from './auth/authenticate';
+import { guardPlugin } from './auth/guard';
+import { sessionRoutes } from './auth/session-routes';
 import type { GatewayConfig } from './env';
 import type { GatewayContext } from './context';
 import { createGateway, readSupergraph, subgraphUrls } from './gateway';
@@ -71,11 +82,47 @@ async function subgraphsReachable(config: GatewayConfig): Promise<void> {
   );
 }
 
-export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+export interface GatewayOptions {
+  /**
+   * Benchmarks only: serve without authentication and rate limiting, to measure what they add.
+   * Not reachable from configuration.
+   */
+  unguarded?: boolean;
+}
+
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  options: GatewayOptions = {},
+): Promise<RunningGateway> {
   const supergraphSdl = readSupergraph(config.SUPERGRAPH_PATH);
   const metrics = createMetrics('gateway');
   const kafka = createKafka('gateway', config.KAFKA_BROKERS, logger);
   const bus = new SubscriptionBus(kafka, subscriptionTopics, logger);
+
+  const redis = createRedis(config.REDIS_URL, logger);
+  await redis.connect().catch((error: unknown) => {
+    logger.warn({ err: error }, 'Redis unreachable at start; rate limits degrade until it is back');
+  });
+  const limiter = createRateLimiter({
+    redis,
+    logger,
+    registry: metrics.registry,
+    prefix: config.RATE_LIMIT_PREFIX,
+  });
+  const identityUrl = config.IDENTITY_URL ?? defaultSubgraphUrl('identity');
+  const verify = tokenVerifier(remoteKeys(jwksUrl(config)), {
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+  });
+  const authenticate = authenticator({
+    verify,
+    exchange: apiKeyExchange({
+      url: new URL(API_KEY_TOKEN_PATH, identityUrl).href,
+      verify,
+      timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    }),
+  });
 
   const app = createHttpApp({
     logger,
@@ -108,6 +155,20 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       errorLoggingPlugin(logger),
       subscriptionsOverHttpPlugin,
       ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
+      ...(options.unguarded
+        ? []
+        : [
+            guardPlugin({
+              limiter,
+              registry: metrics.registry,
+              limits: {
+                operationsPerHour: config.RATE_LIMIT_OPERATIONS_PER_HOUR,
+                loginPerAccount: config.LOGIN_LIMIT_PER_ACCOUNT,
+                loginPerAddress: config.LOGIN_LIMIT_PER_ADDRESS,
+                loginWindowSeconds: config.LOGIN_LIMIT_WINDOW_SECONDS,
+              },
+            }),
+          ]),
     ],
   });
   await apollo.start();
@@ -132,15 +193,35 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     maxSubscriptionsPerConnection: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
     validationRules: armor.validationRules,
     activeSubscriptions: () => bus.size,
+    authenticate,
   });
 
+  sessionRoutes(app, {
+    apollo,
+    redis,
+    verify,
+    secureCookie: config.SESSION_COOKIE_SECURE ?? config.NODE_ENV === 'production',
+    logger,
+  });
   app.use(
     '/graphql',
     armor.tokenLimit,
+    // Credentials are checked before Apollo parses anything: wrong ones never reach a subgraph.
+    async (req, res, next) => {
+      if (options.unguarded) return next();
+      try {
+        res.locals.auth = await authenticate(req, req.requestId);
+        next();
+      } catch (error) {
+        if (error instanceof AppError) sendError(req, res, error);
+        else next(error);
+      }
+    },
     expressMiddleware(apollo, {
-      context: async ({ req }): Promise<GatewayContext> => ({
+      context: async ({ req, res }): Promise<GatewayContext> => ({
         requestId: req.requestId,
-        authorization: req.headers.authorization,
+        auth: res.locals.auth as GatewayContext['auth'],
+        clientAddress: req.socket.remoteAddress ?? '',
       }),
     }),
   );
@@ -163,6 +244,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       await ws.close();
       await apollo.stop();
       await bus.stop();
+      redis.disconnect();
     },
   };
 }

@@ -16,6 +16,7 @@ import {
 } from 'graphql';
 import { Gauge, type Registry } from 'prom-client';
 import { ErrorCode, toClientError, type Logger } from '@platform/runtime';
+import type { Authenticate, Authenticated } from './auth/authenticate';
 import type { GatewayContext } from './context';
 
 export interface WebSocketOptions {
@@ -27,6 +28,16 @@ export interface WebSocketOptions {
   activeSubscriptions: () => number;
   /** Extra validation (the gateway's operation limits), on top of the specification's rules. */
   validationRules?: readonly ValidationRule[];
+  /** Who is connecting: the session cookie of the upgrade request or `authorization` in the
+   * connection parameters. Without valid credentials the socket is closed with 4401. */
+  authenticate: Authenticate;
+}
+
+interface ConnectionState {
+  id: string;
+  count: number;
+  auth: Authenticated;
+  address: string;
 }
 
 export function attachWebSocket(options: WebSocketOptions) {
@@ -36,7 +47,7 @@ export function attachWebSocket(options: WebSocketOptions) {
     path: '/graphql',
     maxPayload: 1 << 20,
   });
-  const perConnection = new WeakMap<object, { id: string; count: number }>();
+  const perConnection = new WeakMap<object, ConnectionState>();
 
   new Gauge({
     name: 'gateway_ws_connections',
@@ -60,16 +71,45 @@ export function attachWebSocket(options: WebSocketOptions) {
       schema: options.schema,
       validate: (schema, document) =>
         validate(schema, document, [...specifiedRules, ...(options.validationRules ?? [])]),
-      onConnect: (ctx) => {
-        perConnection.set(ctx, { id: randomUUID(), count: 0 });
+      onConnect: async (ctx) => {
+        const id = randomUUID();
+        const param = ctx.connectionParams?.authorization;
+        const auth = await options
+          .authenticate(ctx.extra.request, id, typeof param === 'string' ? param : undefined)
+          .catch(() => undefined);
+        if (!auth) {
+          log.info({ requestId: id }, 'subscription connection without valid credentials');
+          ctx.extra.socket.close(4401, 'Unauthorized');
+          return false;
+        }
+        perConnection.set(ctx, {
+          id,
+          count: 0,
+          auth,
+          address: ctx.extra.request.socket.remoteAddress ?? '',
+        });
         return true;
       },
-      context: (ctx): GatewayContext => ({
-        requestId: perConnection.get(ctx)?.id ?? randomUUID(),
-        authorization: undefined,
-      }),
+      // Payload entities are resolved through the gateway as the subscriber; the guard does not
+      // count them as operations of their own.
+      context: (ctx): GatewayContext => {
+        const state = perConnection.get(ctx);
+        return {
+          requestId: state?.id ?? randomUUID(),
+          auth: state?.auth,
+          clientAddress: state?.address ?? '',
+          internal: true,
+        };
+      },
       onSubscribe: (ctx) => {
         const state = perConnection.get(ctx);
+        if (state && state.auth.principal.expiresAt * 1000 <= Date.now()) {
+          return [
+            new GraphQLError('Your session has expired. Sign in again.', {
+              extensions: { code: ErrorCode.UNAUTHENTICATED },
+            }),
+          ];
+        }
         if (state && state.count >= options.maxSubscriptionsPerConnection) {
           return [
             new GraphQLError(

@@ -1,13 +1,21 @@
 /** The dashboards subgraph against the real PostgreSQL, over HTTP. */
 import { randomUUID } from 'node:crypto';
 import { migrate } from '../../../scripts/migrate.mjs';
-import { DATABASE_URL, expectBadInput, postGraphQL } from '../../runtime/test/graphql';
+import {
+  DATABASE_URL,
+  expectBadInput,
+  postGraphQL,
+  startTestIssuer,
+  type TestIssuer,
+} from '../../runtime/test/graphql';
 import { start } from './index';
 
 let server: Awaited<ReturnType<typeof start>>;
+let issuer: TestIssuer;
+let token: string;
 
 const gql = (query: string, variables?: Record<string, unknown>) =>
-  postGraphQL(server.url, query, variables);
+  postGraphQL(server.url, query, variables, token);
 
 const owner = randomUUID();
 const dataset = randomUUID();
@@ -35,8 +43,10 @@ async function insertViz(id: string, dashboardId: string, chartType: string, cre
 
 beforeAll(async () => {
   await migrate(DATABASE_URL, { quiet: true });
+  issuer = await startTestIssuer();
+  token = await issuer.token();
   server = await start(
-    { ...process.env, DATABASE_URL, DASHBOARDS_PORT: '0', LOG_LEVEL: 'silent' },
+    { ...process.env, DATABASE_URL, ...issuer.env, DASHBOARDS_PORT: '0', LOG_LEVEL: 'silent' },
     false,
   );
   await insertDashboard(d1!, 'Weather', '2026-11-24T10:00:00Z');
@@ -52,6 +62,7 @@ afterAll(async () => {
   if (!server) return;
   await server.deps.pool.query('DELETE FROM dashboards.dashboards WHERE owner_id = $1', [owner]);
   await server.close();
+  await issuer.close();
 });
 
 const PAGE = `query($first: Int, $after: String, $owner: ID) {

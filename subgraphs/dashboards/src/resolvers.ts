@@ -1,5 +1,5 @@
 /** Thin resolvers: check input, call one function or loader. */
-import { DateTimeScalar, isUuid, requireUuid } from '@platform/runtime';
+import { DateTimeScalar, isUuid, requireUuid, type Policy } from '@platform/runtime';
 import type { Context } from './context';
 import { listDashboards, type DashboardsArgs } from './dashboards';
 import type { DashboardRow, VisualizationRow } from './store';
@@ -24,3 +24,8 @@ export const resolvers = {
     dataset: (v: VisualizationRow) => ({ __typename: 'Dataset', id: v.dataset_id }),
   },
 };
+
+/** Who may call what (every root field needs a rule; reads: any signed-in user). */
+export const policy = {
+  Query: { dashboard: 'viewer', dashboards: 'viewer' },
+} satisfies Policy;

@@ -4,18 +4,23 @@
  * hash is checked when there is no account), so the answer does not reveal which accounts exist.
  */
 import {
+  API_KEY_TOKEN_LIFETIME_SECONDS,
   AppError,
   ErrorCode,
   MAX_PASSWORD_LENGTH,
+  apiKeyMatches,
+  apiKeyPrefix,
   badInput,
   decoyHash,
+  hashApiKey,
+  hasRole,
   issueToken,
   verifyPassword,
   type KeySet,
   type TokenOptions,
-  type VerifyToken,
 } from '@platform/runtime';
-import type { UserRow, UserStore } from './store';
+import type { ApiKeyStore } from './api-key-store';
+import type { UserStore } from './store';
 
 const WRONG = 'Email or password is wrong.';
 
@@ -27,7 +32,14 @@ export function normalizeEmail(email: string): string {
   return normalized;
 }
 
-export function createSessions(users: UserStore, keys: KeySet, tokens: TokenOptions) {
+const INVALID_KEY = 'The API key is not valid.';
+
+export function createSessions(
+  users: UserStore,
+  apiKeys: ApiKeyStore,
+  keys: KeySet,
+  tokens: TokenOptions,
+) {
   return {
     async login(email: string, password: string) {
       const normalized = normalizeEmail(email);
@@ -47,22 +59,31 @@ export function createSessions(users: UserStore, keys: KeySet, tokens: TokenOpti
       );
       return { token: session.token, expiresAt: new Date(session.expiresAt * 1000), user };
     },
+
+    /**
+     * Exchanges an API key for a short-lived access token (the gateway calls this and caches the
+     * token briefly). The key must exist, not be revoked, and belong to an enabled user; it acts
+     * with its own role, never more than its creator's current role.
+     */
+    async exchangeApiKey(secret: string) {
+      const prefix = apiKeyPrefix(secret);
+      const key = prefix ? await apiKeys.forAuthentication(prefix) : null;
+      // Compare even without a row, so timing does not tell which prefixes exist.
+      const matches = apiKeyMatches(secret, key?.secret_hash ?? hashApiKey('decoy'));
+      if (!key || !matches || key.revoked_at || key.disabled_at) {
+        throw new AppError(ErrorCode.UNAUTHENTICATED, INVALID_KEY, { httpStatus: 401 });
+      }
+      const role = hasRole(key.user_role, key.role) ? key.role : key.user_role;
+      const session = await issueToken(
+        { userId: key.user_id, role, tier: key.tier, apiKeyId: key.id },
+        keys,
+        tokens,
+        undefined,
+        API_KEY_TOKEN_LIFETIME_SECONDS,
+      );
+      await apiKeys.touch(key.id);
+      return { token: session.token, expiresAt: session.expiresAt };
+    },
   };
 }
 export type Sessions = ReturnType<typeof createSessions>;
-
-/** The signed-in user of a request: a valid token of an enabled account, else UNAUTHENTICATED. */
-export async function currentUser(
-  authorization: string | undefined,
-  verify: VerifyToken,
-  load: (id: string) => Promise<UserRow | null>,
-): Promise<UserRow> {
-  const match = /^Bearer ([A-Za-z0-9._-]+)$/.exec(authorization ?? '');
-  if (!match) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to continue.');
-  const principal = await verify(match[1]!);
-  const user = await load(principal.userId);
-  if (!user || user.disabled_at) {
-    throw new AppError(ErrorCode.UNAUTHENTICATED, 'This account is not active. Sign in again.');
-  }
-  return user;
-}

@@ -1,5 +1,5 @@
 /** Thin resolvers: check input, call one function or loader. */
-import { DateTimeScalar, isUuid, requireUuid } from '@platform/runtime';
+import { DateTimeScalar, isUuid, requireUuid, type Policy } from '@platform/runtime';
 import type { Context } from './context';
 import { listDatasets, type DatasetsArgs } from './datasets';
 import type { DatasetRow, JobRow } from './store';
@@ -35,3 +35,8 @@ export const resolvers = {
       j.dataset_id ? ctx.datasets.load(j.dataset_id) : null,
   },
 };
+
+/** Who may call what (every root field needs a rule; reads: any signed-in user). */
+export const policy = {
+  Query: { datasets: 'viewer', dataset: 'viewer', job: 'viewer' },
+} satisfies Policy;

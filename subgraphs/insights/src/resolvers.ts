@@ -1,5 +1,5 @@
 /** Thin resolvers: check input, call the store through the request's loaders. */
-import { DateTimeScalar, isUuid, pageSize } from '@platform/runtime';
+import { DateTimeScalar, isUuid, pageSize, type Policy } from '@platform/runtime';
 import type { Context } from './context';
 import { JSONObjectScalar } from './json-object';
 import type { InsightRow } from './store';
@@ -17,3 +17,6 @@ export const resolvers = {
     dataset: (i: InsightRow) => ({ __typename: 'Dataset', id: i.dataset_id }),
   },
 };
+
+/** Who may call what: no root fields of its own; entities need a signed-in caller. */
+export const policy = {} satisfies Policy;

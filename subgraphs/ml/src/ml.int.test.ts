@@ -1,13 +1,21 @@
 /** The ml subgraph against the real PostgreSQL, over HTTP. */
 import { randomUUID } from 'node:crypto';
 import { migrate } from '../../../scripts/migrate.mjs';
-import { DATABASE_URL, expectBadInput, postGraphQL } from '../../runtime/test/graphql';
+import {
+  DATABASE_URL,
+  expectBadInput,
+  postGraphQL,
+  startTestIssuer,
+  type TestIssuer,
+} from '../../runtime/test/graphql';
 import { start } from './index';
 
 let server: Awaited<ReturnType<typeof start>>;
+let issuer: TestIssuer;
+let token: string;
 
 const gql = (query: string, variables?: Record<string, unknown>) =>
-  postGraphQL(server.url, query, variables);
+  postGraphQL(server.url, query, variables, token);
 
 const datasetA = randomUUID();
 const datasetB = randomUUID();
@@ -41,7 +49,12 @@ async function insertModel(
 
 beforeAll(async () => {
   await migrate(DATABASE_URL, { quiet: true });
-  server = await start({ ...process.env, DATABASE_URL, ML_PORT: '0', LOG_LEVEL: 'silent' }, false);
+  issuer = await startTestIssuer();
+  token = await issuer.token();
+  server = await start(
+    { ...process.env, DATABASE_URL, ...issuer.env, ML_PORT: '0', LOG_LEVEL: 'silent' },
+    false,
+  );
   await insertModel(ids[0]!, datasetA, '2026-11-24T10:00:00Z', {
     problemType: 'CLASSIFICATION',
     status: 'READY',
@@ -63,6 +76,7 @@ afterAll(async () => {
   if (!server) return;
   await server.deps.pool.query('DELETE FROM ml.models WHERE id = ANY($1::uuid[])', [ids]);
   await server.close();
+  await issuer.close();
 });
 
 describe('ml subgraph', () => {

@@ -1,5 +1,5 @@
 /** Thin resolvers: check input, call the store through the request's loaders. */
-import { DateTimeScalar, isUuid, requireUuid } from '@platform/runtime';
+import { DateTimeScalar, isUuid, requireUuid, type Policy } from '@platform/runtime';
 import type { Context } from './context';
 import { metricList } from './model-metrics';
 import type { ModelRow } from './store';
@@ -27,3 +27,8 @@ export const resolvers = {
     dataset: (m: ModelRow) => ({ __typename: 'Dataset', id: m.dataset_id }),
   },
 };
+
+/** Who may call what (every root field needs a rule; reads: any signed-in user). */
+export const policy = {
+  Query: { model: 'viewer' },
+} satisfies Policy;

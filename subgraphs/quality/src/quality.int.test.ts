@@ -1,13 +1,21 @@
 /** The quality subgraph against the real PostgreSQL, over HTTP. */
 import { randomUUID } from 'node:crypto';
 import { migrate } from '../../../scripts/migrate.mjs';
-import { DATABASE_URL, expectBadInput, postGraphQL } from '../../runtime/test/graphql';
+import {
+  DATABASE_URL,
+  expectBadInput,
+  postGraphQL,
+  startTestIssuer,
+  type TestIssuer,
+} from '../../runtime/test/graphql';
 import { start } from './index';
 
 let server: Awaited<ReturnType<typeof start>>;
+let issuer: TestIssuer;
+let token: string;
 
 const gql = (query: string, variables?: Record<string, unknown>) =>
-  postGraphQL(server.url, query, variables);
+  postGraphQL(server.url, query, variables, token);
 
 const datasetA = randomUUID();
 const datasetB = randomUUID();
@@ -54,8 +62,10 @@ async function insertProfile(datasetId: string, version: number, qualityScore: n
 
 beforeAll(async () => {
   await migrate(DATABASE_URL, { quiet: true });
+  issuer = await startTestIssuer();
+  token = await issuer.token();
   server = await start(
-    { ...process.env, DATABASE_URL, QUALITY_PORT: '0', LOG_LEVEL: 'silent' },
+    { ...process.env, DATABASE_URL, ...issuer.env, QUALITY_PORT: '0', LOG_LEVEL: 'silent' },
     false,
   );
   await insertProfile(datasetA, 1, 0.5);
@@ -70,6 +80,7 @@ afterAll(async () => {
     [datasetA, datasetB, datasetC],
   ]);
   await server.close();
+  await issuer.close();
 });
 
 const PROFILE = `datasetId version rowCount columnCount sizeBytes duplicateRows qualityScore

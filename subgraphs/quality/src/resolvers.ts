@@ -1,5 +1,5 @@
 /** Thin resolvers: check input, call the store through the request's loaders. */
-import { DateTimeScalar, badInput, isUuid, requireUuid } from '@platform/runtime';
+import { DateTimeScalar, badInput, isUuid, requireUuid, type Policy } from '@platform/runtime';
 import type { Context } from './context';
 import type { ProfileRow } from './store';
 import type { ColumnProfileJson } from './profile-json';
@@ -41,3 +41,8 @@ export const resolvers = {
     stdDev: (c: ColumnProfileJson) => c.std_dev,
   },
 };
+
+/** Who may call what (every root field needs a rule; reads: any signed-in user). */
+export const policy = {
+  Query: { profile: 'viewer' },
+} satisfies Policy;

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { bootSubgraph, loadSdl, runMain } from '@platform/runtime';
 import { createContext } from './context';
-import { resolvers } from './resolvers';
+import { policy, resolvers } from './resolvers';
 import { createQueryStore } from './store';
 
 export const typeDefs = loadSdl(join(__dirname, '..'));
@@ -15,7 +15,7 @@ export function start(environment?: Record<string, string | undefined>, exitOnSh
     exitOnShutdown,
     setup: ({ pool }) => {
       const store = createQueryStore(pool);
-      return { resolvers, createContext: (base) => createContext(base, store) };
+      return { resolvers, policy, createContext: (base) => createContext(base, store) };
     },
   });
 }

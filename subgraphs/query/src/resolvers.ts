@@ -1,5 +1,5 @@
 /** Thin resolvers: check input, call the store through the request's loaders. */
-import { DateTimeScalar, isUuid, pageSize, requireUuid } from '@platform/runtime';
+import { DateTimeScalar, isUuid, pageSize, requireUuid, type Policy } from '@platform/runtime';
 import type { Context } from './context';
 import type { QueryRow } from './store';
 
@@ -25,3 +25,8 @@ export const resolvers = {
     dataset: (q: QueryRow) => ({ __typename: 'Dataset', id: q.dataset_id }),
   },
 };
+
+/** Who may call what (every root field needs a rule; reads: any signed-in user). */
+export const policy = {
+  Query: { savedQuery: 'viewer' },
+} satisfies Policy;

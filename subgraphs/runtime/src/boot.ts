@@ -7,16 +7,31 @@ import { z } from 'zod';
 import type { DocumentNode } from 'graphql';
 import type { Express } from 'express';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { Redis } from 'ioredis';
 import { envFragments, loadConfig } from './config';
+import { JWKS_PATH, remoteKeys } from './auth/jwks';
+import type { Policy } from './auth/policy';
+import { tokenVerifier, type VerifyToken } from './auth/tokens';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { createPool, type Pool } from './postgres';
 import { createShutdown } from './shutdown';
 import { startSubgraph, type RequestBase, type RunningServer } from './subgraph';
-import { SUBGRAPHS, portVariable, type SubgraphName } from './services';
+import { SUBGRAPHS, defaultSubgraphUrl, portVariable, type SubgraphName } from './services';
 import type { HealthChecks } from './health';
 
-const baseShape = { ...envFragments.service, ...envFragments.postgres };
+const baseShape = { ...envFragments.service, ...envFragments.postgres, ...envFragments.auth };
+
+/** identity's JWKS document: AUTH_JWKS_URL, else beside IDENTITY_URL, else the local default. */
+export function jwksUrl(config: {
+  AUTH_JWKS_URL?: string | undefined;
+  IDENTITY_URL?: string | undefined;
+}) {
+  return (
+    config.AUTH_JWKS_URL ??
+    new URL(JWKS_PATH, config.IDENTITY_URL ?? defaultSubgraphUrl('identity')).href
+  );
+}
 
 /** A subgraph's configuration: the shared fragments, its own extras, and `PORT`. */
 export type SubgraphConfig<E extends z.ZodRawShape> = z.infer<z.ZodObject<typeof baseShape>> &
@@ -51,6 +66,12 @@ export interface BootDeps<Cfg> {
 export interface SubgraphDefinition<C extends RequestBase> {
   resolvers: GraphQLResolverMap<C>;
   createContext: (base: RequestBase) => C | Promise<C>;
+  /** Who may call which field: every `Query` and `Mutation` field needs a rule. */
+  policy: Policy;
+  /** Verifies access tokens; default: identity's JWKS over HTTP. identity passes its own keys. */
+  verify?: VerifyToken;
+  /** Redis for the policy's per-field limits, if any field has one. */
+  redis?: Redis;
   checks?: HealthChecks;
   /** Called once the server listens (start consumers, relays...). */
   afterStart?: () => Promise<void>;
@@ -97,6 +118,14 @@ export async function bootSubgraph<E extends z.ZodRawShape, C extends RequestBas
     metrics,
     checks: { postgres: () => pool.query('SELECT 1'), ...definition.checks },
     createContext: definition.createContext,
+    policy: definition.policy,
+    verify:
+      definition.verify ??
+      tokenVerifier(remoteKeys(jwksUrl(config)), {
+        issuer: config.AUTH_ISSUER,
+        audience: config.AUTH_AUDIENCE,
+      }),
+    redis: definition.redis,
     routes: definition.routes,
     introspection: config.NODE_ENV !== 'production',
   });

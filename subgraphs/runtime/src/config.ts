@@ -72,10 +72,16 @@ export const envFragments = {
     S3_RAW_BUCKET: z.string().min(3).max(63).default('analytics-raw'),
     S3_DATA_BUCKET: z.string().min(3).max(63).default('analytics-data'),
   },
-  /** Access tokens: who issues them, for whom, and where the signing keys come from. */
+  /** Access tokens: who issues them, for whom, and where verifiers find the public keys. */
   auth: {
     AUTH_ISSUER: z.string().min(1).default('ai-analytics-platform/identity'),
     AUTH_AUDIENCE: z.string().min(1).default('ai-analytics-platform'),
+    /** identity's JWKS document; defaults to `/.well-known/jwks.json` beside IDENTITY_URL. */
+    AUTH_JWKS_URL: url(['http:', 'https:']).optional(),
+    IDENTITY_URL: url(['http:', 'https:']).optional(),
+  },
+  /** identity only: the private keys that sign access tokens. */
+  signing: {
     /** JSON `{"signer": kid, "keys": [private RSA JWKs]}`; unset in local mode. */
     AUTH_SIGNING_KEYS: z
       .string()

@@ -7,7 +7,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { checkReadiness, type HealthChecks } from './health';
 import { REQUEST_ID_HEADER, requestIdFrom, runWithRequestId } from './request-context';
-import { ErrorCode } from './errors';
+import { AppError, ErrorCode, httpStatusOf } from './errors';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -89,6 +89,35 @@ export function createHttpApp({
     });
   });
   return app;
+}
+
+/**
+ * Answers a whole HTTP request with one of our errors, in the GraphQL error format: the code's HTTP
+ * status (or the error's own), `Retry-After` for RATE_LIMITED. Anything that is not an AppError is
+ * passed to `next` (the internal error handler logs it and answers 500 without detail).
+ */
+export function sendError(req: Request, res: Response, error: AppError): void {
+  const status =
+    (error.extensions.http as { status?: number } | undefined)?.status ?? httpStatusOf[error.code];
+  const retryAfter = (error.extensions.details as { retryAfterSeconds?: unknown } | undefined)
+    ?.retryAfterSeconds;
+  if (error.code === ErrorCode.RATE_LIMITED && typeof retryAfter === 'number') {
+    res.setHeader('retry-after', String(retryAfter));
+  }
+  const details = error.extensions.details;
+  res.status(status).json({
+    errors: [
+      {
+        message: error.message,
+        extensions: {
+          code: error.code,
+          ...(details ? { details } : {}),
+          requestId: req.requestId,
+          timestamp: new Date().toISOString(),
+        },
+      },
+    ],
+  });
 }
 
 /** Final handler: an unexpected error is logged in full and answered without detail. */

@@ -19,6 +19,12 @@ export const WINDOW_SECONDS = 60 * 60;
 /** Query operations (natural language and SQL): 100 an hour on the free tier, 1000 on premium. */
 export const QUERY_LIMITS: Record<Tier, number> = { free: 100, premium: 1000 };
 
+/**
+ * The root fields that are query operations (natural-language questions and SQL runs, issue 6):
+ * each occurrence in an operation counts against QUERY_LIMITS.
+ */
+export const QUERY_OPERATIONS: ReadonlySet<string> = new Set(['ask', 'runSql']);
+
 export interface RateDecision {
   allowed: boolean;
   /** The count after this request. */
@@ -36,6 +42,26 @@ export interface RateLimiterOptions {
   registry?: Registry;
   windowSeconds?: number;
   prefix?: string;
+}
+
+/** One counter to add to: `kind` names the limit, `subject` whom it counts (a user id, an address). */
+export interface CounterRequest {
+  kind: string;
+  subject: string;
+  limit: number;
+  /** How much this request adds (aliased or repeated fields each count). Default 1. */
+  cost?: number;
+  /** The counter's window; default the limiter's (one hour). */
+  windowSeconds?: number;
+}
+
+export interface CheckResult {
+  /** One decision per counter, in order. */
+  decisions: RateDecision[];
+  /** The values of the extra keys read in the same round trip (null when missing or degraded). */
+  values: (string | null)[];
+  /** True when Redis could not be asked and the request was let through. */
+  degraded: boolean;
 }
 
 export function createRateLimiter(options: RateLimiterOptions) {
@@ -57,51 +83,91 @@ export function createRateLimiter(options: RateLimiterOptions) {
     return `${prefix}:${kind}:${subject}`;
   };
 
+  /**
+   * Adds to every counter and reads `reads`, all in one MULTI (one round trip): each counter's
+   * INCRBY, its EXPIRE NX (so the first request of a window sets the TTL, in the same transaction)
+   * and its PTTL, then a GET per extra key.
+   */
+  async function check(
+    counters: CounterRequest[],
+    reads: string[] = [],
+    { failClosed = false }: { failClosed?: boolean } = {},
+  ): Promise<CheckResult> {
+    const keys = counters.map((c) => keyOf(c.kind, c.subject));
+    let results: [Error | null, unknown][] | null;
+    try {
+      const multi = options.redis.multi();
+      counters.forEach((c, i) => {
+        multi
+          .incrby(keys[i]!, c.cost ?? 1)
+          .expire(keys[i]!, c.windowSeconds ?? window, 'NX')
+          .pttl(keys[i]!);
+      });
+      for (const key of reads) multi.get(key);
+      results = await multi.exec();
+      if (!results || results.some(([error]) => error)) throw new Error('MULTI failed');
+    } catch (error) {
+      const kinds = counters.map((c) => c.kind).join(',') || 'reads';
+      degraded.inc({ kind: kinds, outcome: failClosed ? 'refused' : 'allowed' });
+      log.warn({ err: error, kinds, failClosed }, 'Redis unreachable for rate limiting');
+      if (failClosed) {
+        throw new AppError(
+          ErrorCode.UPSTREAM_UNAVAILABLE,
+          'This is unavailable for a moment. Try again shortly.',
+          { httpStatus: 503 },
+        );
+      }
+      return {
+        decisions: counters.map((c) => ({
+          allowed: true,
+          count: 0,
+          limit: c.limit,
+          retryAfterSeconds: 0,
+          degraded: true,
+        })),
+        values: reads.map(() => null),
+        degraded: true,
+      };
+    }
+    const decisions = counters.map((c, i) => {
+      const count = Number(results![i * 3]![1]);
+      const ttlMs = Number(results![i * 3 + 2]![1]);
+      const retryAfterSeconds = ttlMs > 0 ? Math.ceil(ttlMs / 1000) : (c.windowSeconds ?? window);
+      return {
+        allowed: count <= c.limit,
+        count,
+        limit: c.limit,
+        retryAfterSeconds,
+        degraded: false,
+      };
+    });
+    const values = results
+      .slice(counters.length * 3)
+      .map(([, value]) => (typeof value === 'string' ? value : null));
+    return { decisions, values, degraded: false };
+  }
+
   return {
     keyOf,
+    check,
     async consume(
       kind: string,
       subject: string,
       limit: number,
       { cost = 1, failClosed = false }: { cost?: number; failClosed?: boolean } = {},
     ): Promise<RateDecision> {
-      const key = keyOf(kind, subject);
-      let count: number;
-      let ttlMs: number;
-      try {
-        const results = await options.redis
-          .multi()
-          .incrby(key, cost)
-          .expire(key, window, 'NX')
-          .pttl(key)
-          .exec();
-        if (!results || results.some(([error]) => error)) throw new Error('MULTI failed');
-        count = Number(results[0]![1]);
-        ttlMs = Number(results[2]![1]);
-      } catch (error) {
-        degraded.inc({ kind, outcome: failClosed ? 'refused' : 'allowed' });
-        log.warn({ err: error, kind, failClosed }, 'Redis unreachable for rate limiting');
-        if (failClosed) {
-          throw new AppError(
-            ErrorCode.UPSTREAM_UNAVAILABLE,
-            'Signing in is unavailable for a moment. Try again shortly.',
-            { httpStatus: 503 },
-          );
-        }
-        return { allowed: true, count: 0, limit, retryAfterSeconds: 0, degraded: true };
-      }
-      const retryAfterSeconds = ttlMs > 0 ? Math.ceil(ttlMs / 1000) : window;
-      return { allowed: count <= limit, count, limit, retryAfterSeconds, degraded: false };
+      const { decisions } = await check([{ kind, subject, limit, cost }], [], { failClosed });
+      return decisions[0]!;
     },
   };
 }
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
 
 /** The error for a request over its limit: HTTP 429, code RATE_LIMITED, retry time in details. */
-export function rateLimited(decision: RateDecision): AppError {
+export function rateLimited(decision: RateDecision, what = 'an hour'): AppError {
   return new AppError(
     ErrorCode.RATE_LIMITED,
-    `You have reached your limit of ${decision.limit} an hour. Try again in ${formatWait(decision.retryAfterSeconds)}.`,
+    `You have reached your limit of ${decision.limit} ${what}. Try again in ${formatWait(decision.retryAfterSeconds)}.`,
     {
       details: { limit: decision.limit, retryAfterSeconds: decision.retryAfterSeconds },
       httpStatus: 429,

@@ -11,6 +11,10 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
 import type { Express } from 'express';
+import type { Redis } from 'ioredis';
+import { applyPolicy, type Policy } from './auth/policy';
+import { lazyPrincipal } from './auth/credentials';
+import type { VerifiedToken, VerifyToken } from './auth/tokens';
 import type { Logger } from './logger';
 import { metricsPlugin, type Metrics } from './metrics';
 import { createHttpApp, internalErrorHandler } from './http';
@@ -23,6 +27,8 @@ export interface RequestBase {
   logger: Logger;
   /** The caller's `authorization` header (the gateway forwards it), unverified. */
   authorization?: string | undefined;
+  /** The verified caller (verified on first use); UNAUTHENTICATED without a valid token. */
+  principal: () => Promise<VerifiedToken>;
 }
 
 export interface SubgraphOptions<C extends RequestBase> {
@@ -35,6 +41,12 @@ export interface SubgraphOptions<C extends RequestBase> {
   metrics: Metrics;
   checks: HealthChecks;
   createContext: (base: RequestBase) => C | Promise<C>;
+  /** Who may call which field (every root field needs a rule). */
+  policy: Policy;
+  /** Verifies the forwarded access tokens. */
+  verify: VerifyToken;
+  /** For the policy's per-field limits. */
+  redis?: Redis | undefined;
   introspection?: boolean;
   /** Extra HTTP routes of this service (e.g. identity's JWKS document). */
   routes?: (app: Express) => void;
@@ -75,11 +87,16 @@ export async function startSubgraph<C extends RequestBase>(
   options: SubgraphOptions<C>,
 ): Promise<RunningServer> {
   const { logger, metrics } = options;
-  const server = new ApolloServer<C>({
-    schema: buildSubgraphSchema({
+  const schema = applyPolicy(
+    buildSubgraphSchema({
       typeDefs: options.typeDefs,
       resolvers: options.resolvers as GraphQLResolverMap<unknown>,
     }),
+    options.policy,
+    { redis: options.redis, logger },
+  );
+  const server = new ApolloServer<C>({
+    schema,
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: false,
     // Our shutdown owns SIGTERM/SIGINT and closes things in order; Apollo's own handler would
@@ -105,6 +122,7 @@ export async function startSubgraph<C extends RequestBase>(
           requestId: req.requestId,
           logger: logger.child({ requestId: req.requestId }),
           authorization: req.headers.authorization,
+          principal: lazyPrincipal(req.headers.authorization, options.verify),
         }),
     }),
   );

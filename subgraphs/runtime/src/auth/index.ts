@@ -2,3 +2,8 @@ export * from './keys';
 export * from './tokens';
 export * from './passwords';
 export * from './config';
+export * from './jwks';
+export * from './revocation';
+export * from './api-keys';
+export * from './credentials';
+export * from './policy';

@@ -73,6 +73,7 @@ function rs256(claims: Record<string, unknown>, header: Record<string, unknown>,
 
 const validClaims = () => ({
   sub: principal.userId,
+  jti: randomUUID(),
   role: 'admin',
   tier: 'premium',
   iss: options.issuer,
@@ -84,7 +85,13 @@ const validClaims = () => ({
 describe('access tokens', () => {
   it('a fresh token verifies and carries the principal', async () => {
     const { token, expiresAt } = await issueToken(principal, keys, options);
-    await expect(tokenVerifier(keys, options)(token)).resolves.toEqual({ ...principal, expiresAt });
+    await expect(tokenVerifier(keys, options)(token)).resolves.toEqual({
+      ...principal,
+      apiKeyId: undefined,
+      tokenId: expect.any(String),
+      issuedAt: expect.any(Number),
+      expiresAt,
+    });
   });
 
   it('Property 38: valid for exactly 24 hours from issuance, at any issue time', async () => {
