@@ -25,7 +25,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      roots,
+      roots: [...roots, '<rootDir>/client/src'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '/node_modules/', '/dist/'],
     },

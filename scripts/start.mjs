@@ -55,6 +55,22 @@ function downServices() {
     .filter(Boolean);
 }
 
+/**
+ * Local mode: creates the first admin when there is none (identity's first-admin script).
+ * @returns {{ email: string, password: string } | null}
+ */
+function ensureFirstAdmin() {
+  const result = spawnSync(process.execPath, ['subgraphs/identity/dist/first-admin.js'], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new Error(`creating the first admin failed: ${result.stderr.trim()}`);
+  const answer = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
+  return answer.created ? { email: answer.email, password: answer.password } : null;
+}
+
 let stopPlatform = async () => {};
 /** @type {string[]} */
 let startedServices = [];
@@ -78,6 +94,7 @@ try {
   const before = existsSync(join(ROOT, 'infra', 'status.sh')) ? downServices() : [];
   setUp(env, { processorProfile: profile });
   startedServices = before;
+  const firstAdmin = env.NODE_ENV === 'production' ? null : ensureFirstAdmin();
   const platform = await startPlatform({
     env,
     offset,
@@ -95,6 +112,12 @@ try {
       console.error(`${name} exited (${code ?? signal}); see ${log}. Stopping everything.`);
       void shutdown(1);
     });
+  }
+  if (firstAdmin) {
+    console.log(`
+  First admin created (shown this once; keep it, or create another admin and disable this one):
+    email:    ${firstAdmin.email}
+    password: ${firstAdmin.password}`);
   }
   console.log(`
   The platform is running: open ${platform.url}

@@ -12,6 +12,9 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from
 import { join } from 'node:path';
 import { ROOT, stackEnv } from './lib/env.mjs';
 import { run, setUp } from './lib/steps.mjs';
+import { createRequire } from 'node:module';
+
+const pg = createRequire(import.meta.url)('pg');
 
 const E2E_PORT_OFFSET = 100;
 const env = stackEnv({ NODE_ENV: 'test' });
@@ -100,11 +103,33 @@ function record(suite, ok, why = '') {
  * up and print its URL, a second one must start nothing, the Chromium suite runs against it, and
  * Ctrl-C (SIGINT) must stop everything it started.
  */
+/**
+ * A fresh database for the end-to-end platform, so `npm start` finds no admin and creates (and
+ * prints) the first one, exactly as on a new machine. @returns {Promise<string>} its URL
+ */
+async function freshE2eDatabase() {
+  const url = new URL(env.DATABASE_URL ?? 'postgres://platform:platform@127.0.0.1:5432/platform');
+  const client = new pg.Client({ connectionString: url.href });
+  await client.connect();
+  try {
+    await client.query('DROP DATABASE IF EXISTS platform_e2e WITH (FORCE)');
+    await client.query('CREATE DATABASE platform_e2e');
+  } finally {
+    await client.end();
+  }
+  url.pathname = '/platform_e2e';
+  return url.href;
+}
+
 async function endToEnd() {
+  const databaseUrl = await freshE2eDatabase();
   const startEnv = {
     ...env,
+    DATABASE_URL: databaseUrl,
     PLATFORM_PORT_OFFSET: String(E2E_PORT_OFFSET),
     PLATFORM_PROCESSOR_PROFILE: 'dev',
+    // Its own rate-limit counters: runs a few minutes apart must not share sign-in limits.
+    RATE_LIMIT_PREFIX: `rl-e2e-${Date.now().toString(36)}`,
   };
   const log = join(resultsDir, 'npm-start.log');
   const out = openSync(log, 'w');
@@ -146,7 +171,18 @@ async function endToEnd() {
     second.stdout.trim().split('\n').at(-1),
   );
 
-  jest('e2e', ['e2e'], { E2E_BASE_URL: url });
+  const admin = readFileSync(log, 'utf8').match(/email:\s+(\S+)\n\s+password:\s+(\S+)/);
+  record(
+    'npm start creates the first admin on a new database and prints it',
+    admin !== null,
+    admin ? String(admin[1]) : `no credentials in ${log}`,
+  );
+  jest('e2e', ['e2e'], {
+    E2E_BASE_URL: url,
+    DATABASE_URL: databaseUrl,
+    E2E_ADMIN_EMAIL: admin?.[1] ?? '',
+    E2E_ADMIN_PASSWORD: admin?.[2] ?? '',
+  });
 
   const exited = new Promise((resolve) => first.once('exit', (code) => resolve(code)));
   first.kill('SIGINT');

@@ -4,16 +4,23 @@
  * exactly what the Datasets page must show. The dataset comes from ingestion, its owner's email
  * from identity: the page proves the gateway joins the two.
  *
+ * Every page needs a session: the browser context signs in once, through the sign-in page, as the
+ * first admin (E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD), and each test's page shares its cookie.
+ *
  * Needs: `npm run build -w client`, the local stack and the platform running (`npm start`).
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, screenshotOnFailure, watchPage, type PageProblems } from './browser';
-
-const BASE_URL = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
-const DATABASE_URL =
-  process.env.DATABASE_URL ?? 'postgres://platform:platform@127.0.0.1:5432/platform';
+import {
+  adminCredentials,
+  assertPlatformReachable,
+  BASE_URL,
+  DATABASE_URL,
+  expectNoProblems,
+  signInThroughPage,
+} from './platform';
 
 // Chromium start-up and page loads on a busy two-core machine.
 jest.setTimeout(90_000);
@@ -27,44 +34,6 @@ const dataset = {
   rowCount: 1461,
   columnCount: 6,
 };
-
-/** Fails with a message that says what to do, rather than a timeout, when nothing is listening. */
-async function assertPlatformReachable(): Promise<void> {
-  let status: number;
-  try {
-    status = (await fetch(`${BASE_URL}/healthz`, { signal: AbortSignal.timeout(5000) })).status;
-  } catch (error) {
-    const reason = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    throw new Error(
-      `The gateway is not reachable at ${BASE_URL} (${String(reason)}). ` +
-        'Start the platform with `npm start` (or set E2E_BASE_URL) before running the e2e tests.',
-      { cause: error },
-    );
-  }
-  if (status !== 200) {
-    throw new Error(`The gateway at ${BASE_URL} answered /healthz with HTTP ${status}.`);
-  }
-  const html = await (
-    await fetch(`${BASE_URL}/`, {
-      headers: { accept: 'text/html' },
-      signal: AbortSignal.timeout(5000),
-    })
-  ).text();
-  if (!html.includes('id="root"')) {
-    throw new Error(
-      `The gateway at ${BASE_URL} does not serve the app on / (build it: npm run build -w client).`,
-    );
-  }
-}
-
-function expectNoProblems(problems: PageProblems): void {
-  expect(problems).toEqual({
-    consoleErrors: [],
-    pageErrors: [],
-    failedRequests: [],
-    httpErrors: [],
-  });
-}
 
 describe('the app through the gateway', () => {
   let db: Client | undefined;
@@ -84,6 +53,11 @@ describe('the app through the gateway', () => {
     );
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const signIn = await context.newPage();
+    await screenshotOnFailure(signIn, 'sign-in', () =>
+      signInThroughPage(signIn, adminCredentials()),
+    );
+    await signIn.close();
   });
 
   afterAll(async () => {

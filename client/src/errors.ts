@@ -88,17 +88,50 @@ function statusMessage(status: number, retryAfter: string | null): ErrorDescript
   return { title: 'The request failed', message: `The server answered with HTTP ${status}.` };
 }
 
+/**
+ * A non-2xx HTTP answer: the platform's own error (message, code, request id) when the body is one,
+ * otherwise a sentence for the status. Used for GraphQL over HTTP and for `/auth/session`.
+ */
+export function describeResponse(
+  status: number,
+  headers: Headers,
+  bodyText: string,
+): ErrorDescription {
+  const headerId = asString(headers.get('x-request-id'));
+  const graphQLError = parseBody(bodyText);
+  const base = graphQLError
+    ? withTitle(fromGraphQLError(graphQLError, 'The request failed'))
+    : statusMessage(status, headers.get('retry-after'));
+  return { ...base, requestId: base.requestId ?? headerId };
+}
+
+/** Whether the platform answered with this `extensions.code` (or the HTTP status that goes with it). */
+function hasCode(error: unknown, code: string, status: number): boolean {
+  if (CombinedGraphQLErrors.is(error)) {
+    return error.errors.some((graphQLError) => graphQLError.extensions?.code === code);
+  }
+  if (ServerError.is(error)) {
+    return error.statusCode === status || parseBody(error.bodyText)?.extensions?.code === code;
+  }
+  return false;
+}
+
+/** The session is missing, expired or revoked: only signing in again helps. */
+export function isUnauthenticated(error: unknown): boolean {
+  return hasCode(error, 'UNAUTHENTICATED', 401);
+}
+
+/** Signed in, but the role does not allow this. */
+export function isForbidden(error: unknown): boolean {
+  return hasCode(error, 'FORBIDDEN', 403);
+}
+
 export function describeError(error: unknown): ErrorDescription {
   if (CombinedGraphQLErrors.is(error)) {
     return withTitle(fromGraphQLError(error.errors[0], 'The request failed'));
   }
   if (ServerError.is(error)) {
-    const headerId = asString(error.response.headers.get('x-request-id'));
-    const graphQLError = parseBody(error.bodyText);
-    const base = graphQLError
-      ? withTitle(fromGraphQLError(graphQLError, 'The request failed'))
-      : statusMessage(error.statusCode, error.response.headers.get('retry-after'));
-    return { ...base, requestId: base.requestId ?? headerId };
+    return describeResponse(error.statusCode, error.response.headers, error.bodyText);
   }
   if (ServerParseError.is(error)) {
     return {

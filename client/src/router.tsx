@@ -2,19 +2,22 @@
  * Every route of the app. Each page owns its query; pages not built yet say what they will do.
  * The shell (header and navigation) stays on screen when a page fails: the pathless child route
  * holds the error boundary, so only <main> shows the error.
+ *
+ * Every page but the sign-in page needs a session: the shell asks who is signed in before it
+ * renders one, and an UNAUTHENTICATED answer anywhere leads to `/sign-in` (see `apollo.ts`).
  */
 import { createBrowserRouter, redirect, type RouteObject } from 'react-router';
 import { AppShell } from './layout/AppShell';
 import { NotFound } from './routes/NotFound';
 import { RouteError } from './routes/RouteError';
+import { AdminLayout } from './routes/admin/AdminLayout';
+import { ApiKeysPage } from './routes/admin/ApiKeysPage';
+import { AuditPage } from './routes/admin/AuditPage';
+import { UsersPage } from './routes/admin/UsersPage';
 import { DatasetsPage } from './routes/datasets/DatasetsPage';
-import {
-  AdminPage,
-  AskPage,
-  DashboardsPage,
-  InsightsPage,
-  ModelsPage,
-} from './routes/placeholders';
+import { AskPage, DashboardsPage, InsightsPage, ModelsPage } from './routes/placeholders';
+import { SignInPage } from './routes/sign-in/SignInPage';
+import { SIGN_IN_PATH } from './sign-in-redirect';
 
 /** Shown when the shell itself fails: the error with no chrome around it. */
 function RootError() {
@@ -26,6 +29,8 @@ function RootError() {
 }
 
 export const routes: RouteObject[] = [
+  // Outside the shell: no navigation to pages that need the session this page is there to get.
+  { path: SIGN_IN_PATH, element: <SignInPage />, errorElement: <RootError /> },
   {
     path: '/',
     element: <AppShell />,
@@ -40,7 +45,22 @@ export const routes: RouteObject[] = [
           { path: 'models', element: <ModelsPage /> },
           { path: 'insights', element: <InsightsPage /> },
           { path: 'dashboards', element: <DashboardsPage /> },
-          { path: 'admin', element: <AdminPage /> },
+          {
+            path: 'admin',
+            element: <AdminLayout />,
+            children: [
+              {
+                // A failing section keeps the admin heading and tabs on screen.
+                errorElement: <RouteError />,
+                children: [
+                  { index: true, loader: () => redirect('/admin/users') },
+                  { path: 'users', element: <UsersPage /> },
+                  { path: 'api-keys', element: <ApiKeysPage /> },
+                  { path: 'audit', element: <AuditPage /> },
+                ],
+              },
+            ],
+          },
           { path: '*', element: <NotFound /> },
         ],
       },
@@ -51,3 +71,5 @@ export const routes: RouteObject[] = [
 export function createRouter() {
   return createBrowserRouter(routes);
 }
+
+export type AppRouter = ReturnType<typeof createRouter>;

@@ -10,3 +10,43 @@ export type DateTime = string;
 export type SourceType = 'CSV' | 'JSON' | 'PARQUET' | 'DATABASE';
 
 export type DatasetStatus = 'PENDING' | 'PROCESSING' | 'READY' | 'FAILED';
+
+/** `enum Role` (identity): what a user or API key may do; viewer < analyst < admin. */
+export type Role = 'VIEWER' | 'ANALYST' | 'ADMIN';
+
+/** `enum Tier` (identity): the user's plan, which sets the hourly query limit. */
+export type Tier = 'FREE' | 'PREMIUM';
+
+/** `input AuditFilter` (identity): all optional, combined with AND. */
+export type AuditFilter = {
+  actorId?: string | null;
+  /** Exact action, e.g. `user.create`. */
+  action?: string | null;
+  targetId?: string | null;
+  /** Events at or after this time. */
+  from?: DateTime | null;
+  /** Events before this time. */
+  to?: DateTime | null;
+};
+
+/** `input CreateUserInput` (identity). */
+export type CreateUserInput = {
+  email: string;
+  /** At least 12 characters. */
+  password: string;
+  role: Role;
+  tier: Tier;
+};
+
+/** `input UpdateUserInput` (identity): fields left out stay as they are. */
+export type UpdateUserInput = {
+  role?: Role | null;
+  tier?: Tier | null;
+};
+
+/** `input CreateApiKeyInput` (identity). */
+export type CreateApiKeyInput = {
+  /** What the key is for; 1 to 100 characters. */
+  name: string;
+  role: Role;
+};

@@ -11,6 +11,9 @@ import pg from 'pg';
 import {
   createLogger,
   hashPassword,
+  issueToken,
+  localKeySet,
+  type Principal,
   urlVariable,
   SUBGRAPHS,
   type Role,
@@ -51,10 +54,14 @@ export interface TestPlatform {
   gateway: RunningGateway;
   graphqlUrl: string;
   wsUrl: string;
+  /** identity's JWKS document. */
+  jwksUrl: string;
   /** A new enabled user, written to PostgreSQL (delete with `stop`). */
   createUser(role?: Role, tier?: Tier): Promise<TestUser>;
   /** Signs in through the gateway's `login`: the access token. */
   login(user: Pick<TestUser, 'email' | 'password'>): Promise<string>;
+  /** A token signed with the platform's own key (for expired, disabled-user... cases). */
+  issue(principal: Principal, issuedAt?: number, lifetime?: number): Promise<string>;
   /** `{ authorization: 'Bearer <token>' }` of a new user with this role. */
   authHeaders(role?: Role, tier?: Tier): Promise<Record<string, string>>;
   stop(): Promise<void>;
@@ -136,8 +143,22 @@ export async function startPlatform(
     gateway,
     graphqlUrl,
     wsUrl: `${gateway.url.replace('http', 'ws')}/graphql`,
+    jwksUrl: new URL('/.well-known/jwks.json', identityServer.url).href,
     createUser,
     login,
+    issue: async (principal, issuedAt, lifetime) =>
+      (
+        await issueToken(
+          principal,
+          await localKeySet(keysDir),
+          {
+            issuer: config.AUTH_ISSUER,
+            audience: config.AUTH_AUDIENCE,
+          },
+          issuedAt,
+          lifetime,
+        )
+      ).token,
     authHeaders: async (role, tier) => ({
       authorization: `Bearer ${await login(await createUser(role, tier))}`,
     }),

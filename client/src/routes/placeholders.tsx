@@ -60,17 +60,3 @@ export function DashboardsPage() {
     />
   );
 }
-
-export function AdminPage() {
-  return (
-    <ComingSoon
-      title="Admin"
-      summary="Manage who can use the platform and see how it is used."
-      capabilities={[
-        'Users and their roles: viewer, analyst, admin',
-        'Plans and hourly query limits per user',
-        'The audit log of administrative actions',
-      ]}
-    />
-  );
-}

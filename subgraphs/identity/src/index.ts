@@ -47,7 +47,7 @@ export function start(environment?: Record<string, string | undefined>, exitOnSh
       const users = createUserStore(pool);
       const apiKeys = createApiKeyStore(pool);
       const audit = createAuditStore(pool);
-      const sessions = createSessions(users, apiKeys, keys, tokens);
+      const sessions = createSessions(users, apiKeys, keys, tokens, redis);
       const admin = createAdmin({ pool, redis, users, apiKeys, audit });
       const jwks = publicJwks(keys);
       return {

@@ -15,8 +15,10 @@ import {
   hashApiKey,
   hasRole,
   issueToken,
+  revocationKeys,
   verifyPassword,
   type KeySet,
+  type Redis,
   type TokenOptions,
 } from '@platform/runtime';
 import type { ApiKeyStore } from './api-key-store';
@@ -39,7 +41,19 @@ export function createSessions(
   apiKeys: ApiKeyStore,
   keys: KeySet,
   tokens: TokenOptions,
+  redis: Redis,
 ) {
+  /**
+   * When the token is issued: now, or, if the user's tokens were revoked within this second, the
+   * second the revocation takes effect from, so a sign-in right after a role change is not itself
+   * refused (`iat` has one-second precision). Without Redis: now.
+   */
+  async function issuedAt(userId: string): Promise<number> {
+    const now = Math.floor(Date.now() / 1000);
+    const validAfter = await redis.get(revocationKeys.userValidAfter(userId)).catch(() => null);
+    return Math.max(now, Number(validAfter ?? 0));
+  }
+
   return {
     async login(email: string, password: string) {
       const normalized = normalizeEmail(email);
@@ -56,6 +70,7 @@ export function createSessions(
         { userId: user.id, role: user.role, tier: user.tier },
         keys,
         tokens,
+        await issuedAt(user.id),
       );
       return { token: session.token, expiresAt: new Date(session.expiresAt * 1000), user };
     },
@@ -78,7 +93,7 @@ export function createSessions(
         { userId: key.user_id, role, tier: key.tier, apiKeyId: key.id },
         keys,
         tokens,
-        undefined,
+        await issuedAt(key.user_id),
         API_KEY_TOKEN_LIFETIME_SECONDS,
       );
       await apiKeys.touch(key.id);

@@ -1,0 +1,23 @@
+/** Names of roles and plans as people read them, and the order selects list them in. */
+import type { Role, Tier } from './schema-types';
+
+/** Least to most powerful, so a select offers the safest choice first. */
+export const ROLES: readonly Role[] = ['VIEWER', 'ANALYST', 'ADMIN'];
+
+export const TIERS: readonly Tier[] = ['FREE', 'PREMIUM'];
+
+export const ROLE_LABEL: Record<Role, string> = {
+  VIEWER: 'Viewer',
+  ANALYST: 'Analyst',
+  ADMIN: 'Admin',
+};
+
+export const TIER_LABEL: Record<Tier, string> = {
+  FREE: 'Free',
+  PREMIUM: 'Premium',
+};
+
+/** "analyst · premium": the short form the header shows under the user's email. */
+export function accessSummary(role: Role, tier: Tier): string {
+  return `${ROLE_LABEL[role] ?? role} · ${TIER_LABEL[tier] ?? tier}`.toLowerCase();
+}
