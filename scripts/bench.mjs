@@ -6,7 +6,10 @@
  *      directly (the cost of federation).
  *   2. Kafka -> graphql-ws delivery latency (Property 29: < 100 ms), measured from the start of the
  *      produce call (so it includes the broker round trip) to the subscriber's receipt.
- *   3. The processor's criterion benchmarks, when it has any.
+ *   3. What authentication + rate limiting add at the gateway: the same operation through two
+ *      in-process gateways over the same subgraphs, one with the guard and one without, requests
+ *      interleaved so both see the same machine state.
+ *   4. The processor's criterion benchmarks, when it has any.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
@@ -39,6 +42,22 @@ const report = (label, ms) =>
     `  ${label.padEnd(44)} n=${String(ms.length).padStart(4)}  p50=${percentile(ms, 50).toFixed(2)} ms  p95=${percentile(ms, 95).toFixed(2)} ms  p99=${percentile(ms, 99).toFixed(2)} ms`,
   );
 
+/** The bench user's credentials, set once signed in. @type {Record<string, string>} */
+let auth = {};
+
+/** One timed POST; throws on a GraphQL error. @param {string} url @param {string} query @param {Record<string, unknown>} variables */
+async function timed(url, query, variables) {
+  const t = performance.now();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = /** @type {{ errors?: unknown }} */ (await response.json());
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return performance.now() - t;
+}
+
 /** @param {string} url @param {string} query @param {Record<string, unknown>} variables */
 async function latencies(url, query, variables, requests = REQUESTS, concurrency = CONCURRENCY) {
   /** @type {number[]} */
@@ -47,19 +66,68 @@ async function latencies(url, query, variables, requests = REQUESTS, concurrency
   const worker = async () => {
     while (next < requests) {
       next += 1;
-      const t = performance.now();
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = /** @type {{ errors?: unknown }} */ (await response.json());
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
-      out.push(performance.now() - t);
+      out.push(await timed(url, query, variables));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return out;
+}
+
+/**
+ * Authentication + rate limiting at the gateway (issue 3's figure, goal < 1 ms at p95): two
+ * gateways in this process over the platform's subgraphs, identical but for the guard (token
+ * verification, revocation check and counters in one Redis round trip). Requests alternate between
+ * them, one at a time; the subgraphs verify the token in both.
+ * @param {{ ports: { subgraphs: Record<string, number> } }} platform
+ * @param {string} query @param {Record<string, unknown>} variables
+ */
+async function guardOverhead(platform, query, variables) {
+  const { loadGatewayConfig } = require(join(ROOT, 'gateway', 'dist', 'env.js'));
+  const { startGateway } = require(join(ROOT, 'gateway', 'dist', 'server.js'));
+  const { createLogger } = require(join(ROOT, 'subgraphs', 'runtime', 'dist', 'index.js'));
+  const urls = Object.fromEntries(
+    Object.entries(platform.ports.subgraphs).map(([name, port]) => [
+      `${name.toUpperCase()}_URL`,
+      `http://127.0.0.1:${port}/graphql`,
+    ]),
+  );
+  const config = loadGatewayConfig({
+    ...env,
+    ...urls,
+    GATEWAY_PORT: '0',
+    CLIENT_DIST: '/nonexistent',
+    RATE_LIMIT_PREFIX: `rl-bench-${randomUUID().slice(0, 8)}`,
+    RATE_LIMIT_OPERATIONS_PER_HOUR: '1000000',
+  });
+  const logger = createLogger('bench-gateway', 'warn');
+  const guarded = await startGateway(config, logger);
+  const unguarded = await startGateway(config, logger, { unguarded: true });
+  const rounds = 1000;
+  try {
+    for (let i = 0; i < 100; i += 1) {
+      await timed(`${guarded.url}/graphql`, query, variables);
+      await timed(`${unguarded.url}/graphql`, query, variables);
+    }
+    /** @type {number[]} */ const withGuard = [];
+    /** @type {number[]} */ const withoutGuard = [];
+    for (let i = 0; i < rounds; i += 1) {
+      withGuard.push(await timed(`${guarded.url}/graphql`, query, variables));
+      withoutGuard.push(await timed(`${unguarded.url}/graphql`, query, variables));
+    }
+    console.log(
+      `\nAuthentication + rate limiting at the gateway (${rounds} each, interleaved, 1 at a time)`,
+    );
+    report('with (verify, revocation + counters in Redis)', withGuard);
+    report('without', withoutGuard);
+    const added = (/** @type {number} */ p) =>
+      percentile(withGuard, p) - percentile(withoutGuard, p);
+    console.log(
+      `  added latency: p50=${added(50).toFixed(2)} ms  p95=${added(95).toFixed(2)} ms  (goal: < 1 ms at p95)`,
+    );
+  } finally {
+    await guarded.close();
+    await unguarded.close();
+  }
 }
 
 async function main() {
@@ -80,10 +148,20 @@ async function main() {
   });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   try {
-    await pool.query(`INSERT INTO identity.users (id, email) VALUES ($1, $2)`, [
-      user,
-      `bench-${user}@example.com`,
-    ]);
+    const runtime = require(join(ROOT, 'subgraphs', 'runtime', 'dist', 'index.js'));
+    const email = `bench-${user}@example.com`;
+    const password = randomUUID();
+    await pool.query(
+      `INSERT INTO identity.users (id, email, role, tier, password_hash) VALUES ($1, $2, 'analyst', 'premium', $3)`,
+      [user, email, await runtime.hashPassword(password)],
+    );
+    const signIn = await fetch(`${platform.url}/auth/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    auth = { authorization: `Bearer ${cookie.slice(cookie.indexOf('=') + 1)}` };
     await pool.query(
       `INSERT INTO ingestion.datasets (id, owner_id, name, source_type) VALUES ($1, $2, 'bench.csv', 'CSV')`,
       [dataset, user],
@@ -113,11 +191,13 @@ async function main() {
       );
       report('ingestion subgraph directly (1 subgraph)', directly);
     }
+    await guardOverhead(platform, federated, { id: dataset });
     console.log(`\nKafka -> graphql-ws delivery (${MESSAGES} messages, one at a time)`);
     await producer.connect();
     const client = createClient({
       url: `${platform.url.replace('http', 'ws')}/graphql`,
       webSocketImpl: WebSocket,
+      connectionParams: { authorization: auth.authorization },
     });
     /** @type {Map<number, number>} */
     const sentAt = new Map();

@@ -93,7 +93,10 @@ describe('service processes', () => {
       .map((l) => JSON.parse(l) as { msg: string; step?: string });
     const steps = lines.filter((l) => l.msg === 'closed').map((l) => l.step);
     expect(steps).toEqual(['http', 'postgres']);
-    expect(lines.at(-1)?.msg).toBe('shutdown complete');
+    const messages = lines.map((l) => l.msg);
+    expect(messages.lastIndexOf('shutdown complete')).toBeGreaterThan(
+      messages.lastIndexOf('closed'),
+    );
   });
 
   it('a port already in use: the subgraph exits non-zero naming the port', async () => {

@@ -338,7 +338,10 @@ mod tests {
     use super::*;
 
     fn events_dir() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/events")
+        // At run time, not `env!`: a test binary reused from a shared target folder may have been
+        // compiled in another checkout.
+        Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("run through cargo test"))
+            .join("../schema/events")
     }
 
     fn read_json(path: &Path) -> Value {

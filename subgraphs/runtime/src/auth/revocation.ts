@@ -20,14 +20,24 @@ export const revocationKeys = {
 /** Long enough to outlive every token issued before now. */
 const REMEMBER_SECONDS = TOKEN_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS + 60;
 
-/** Refuses every token of `userId` issued up to and including the current second. */
+/**
+ * Refuses every token of `userId` issued so far: tokens are valid again from the next second, or,
+ * when a revocation in this same second already moved that mark (and a token may have been issued
+ * at it), from the second after that mark. Atomic in Redis, so concurrent revocations never move it back.
+ */
+const REVOKE_USER = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local mark = math.max(tonumber(ARGV[1]), current + 1)
+redis.call('SET', KEYS[1], mark, 'EX', ARGV[2])
+return mark`;
+
 export async function revokeUserTokens(redis: Redis, userId: string, now = Date.now()) {
-  const validAfter = Math.floor(now / 1000) + 1;
-  await redis.set(
+  await redis.eval(
+    REVOKE_USER,
+    1,
     revocationKeys.userValidAfter(userId),
-    String(validAfter),
-    'EX',
-    REMEMBER_SECONDS,
+    String(Math.floor(now / 1000) + 1),
+    String(REMEMBER_SECONDS),
   );
 }
 
