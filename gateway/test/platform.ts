@@ -108,6 +108,8 @@ export async function startPlatform(
     ...urls,
     GATEWAY_PORT: '0',
     CLIENT_DIST: '/nonexistent',
+    // A Redis for the gateway alone (tests of the gateway with Redis down).
+    ...(env.GATEWAY_REDIS_URL ? { REDIS_URL: env.GATEWAY_REDIS_URL } : {}),
   });
   const gateway = await startGateway(config, createLogger('gateway', config.LOG_LEVEL));
   const graphqlUrl = `${gateway.url}/graphql`;
