@@ -135,7 +135,7 @@ export function guardPlugin(deps: {
             if (decision.allowed) return;
             const kind = counters[i]!.kind;
             const what = kind.startsWith('login')
-              ? 'sign-in attempts in 15 minutes'
+              ? `sign-in attempts in ${Math.round(deps.limits.loginWindowSeconds / 60)} minutes`
               : kind === 'query'
                 ? 'queries an hour'
                 : 'requests an hour';
