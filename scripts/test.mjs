@@ -14,8 +14,6 @@ import { ROOT, stackEnv } from './lib/env.mjs';
 import { run, setUp } from './lib/steps.mjs';
 import { createRequire } from 'node:module';
 
-const pg = createRequire(import.meta.url)('pg');
-
 const E2E_PORT_OFFSET = 100;
 const env = stackEnv({ NODE_ENV: 'test' });
 const resultsDir = join(ROOT, 'test-results');
@@ -108,6 +106,8 @@ function record(suite, ok, why = '') {
  * prints) the first one, exactly as on a new machine. @returns {Promise<string>} its URL
  */
 async function freshE2eDatabase() {
+  // Loaded here, not at the top: on a fresh clone `pg` exists only once set-up has installed it.
+  const pg = createRequire(import.meta.url)('pg');
   const url = new URL(env.DATABASE_URL ?? 'postgres://platform:platform@127.0.0.1:5432/platform');
   const client = new pg.Client({ connectionString: url.href });
   await client.connect();
