@@ -402,6 +402,22 @@ describe('rate limits', () => {
     expect(retryAfter).toBeLessThanOrEqual(3600);
   });
 
+  it('an operation that fails to parse or validate still counts once against the caller', async () => {
+    const user = await platform.createUser('viewer');
+    const headers = bearer(await platform.login(user));
+    const key = `${prefix}:operations:${user.id}`;
+    const broken = await post(platform.graphqlUrl, { query: '{ me { id ' }, headers);
+    expect(broken.status).toBe(400);
+    const invalid = await post(
+      platform.graphqlUrl,
+      { query: '{ a: me { nope } b: me { id } }' },
+      headers,
+    );
+    expect(invalid.status).toBe(400);
+    expect(await redis.get(key)).toBe('2');
+    await post(platform.graphqlUrl, { query: '{ a: me { id } b: me { id } }' }, headers);
+    expect(await redis.get(key)).toBe('4');
+  });
   it('sign-in attempts are limited per account (10 / 15 min) whatever the password', async () => {
     const user = await platform.createUser('viewer');
     const attempt = (password: string) =>

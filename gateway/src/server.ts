@@ -30,6 +30,7 @@ import {
   sendError,
   toClientError,
   tokenVerifier,
+  cachedVerifier,
   type Logger,
 } from '@platform/runtime';
 import { apiKeyExchange } from './auth/api-keys';
@@ -112,10 +113,12 @@ export async function startGateway(
     prefix: config.RATE_LIMIT_PREFIX,
   });
   const identityUrl = config.IDENTITY_URL ?? defaultSubgraphUrl('identity');
-  const verify = tokenVerifier(remoteKeys(jwksUrl(config)), {
-    issuer: config.AUTH_ISSUER,
-    audience: config.AUTH_AUDIENCE,
-  });
+  const verify = cachedVerifier(
+    tokenVerifier(remoteKeys(jwksUrl(config)), {
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+    }),
+  );
   const authenticate = authenticator({
     verify,
     exchange: apiKeyExchange({

@@ -4,10 +4,13 @@
  *
  * 1. Authentication: an anonymous caller may only ask for public fields (`login`); anything else
  *    is 401 UNAUTHENTICATED (Property 35). Credentials were verified earlier (authenticate.ts).
- * 2. In one Redis round trip: the caller's hourly operation counter (every root field counts),
- *    the query-operation counter (Properties 39-43), sign-in attempts per account and per client
- *    address, and whether the caller's token was revoked (sign-out, disabled user, changed role,
- *    revoked API key).
+ * 2. In Redis, whether the caller's token was revoked (sign-out, disabled user, changed role,
+ *    revoked API key) and the counters: the caller's hourly operations (every root field counts),
+ *    query operations (Properties 39-43), sign-in attempts per account and per client address.
+ *    A signed-in caller's round trip is sent when the request starts (Apollo's `requestDidStart`)
+ *    and only awaited here, so it overlaps parsing and validation; it counts one operation and
+ *    reads the revocation keys. A second round trip is needed only for what that one could not
+ *    know: further root fields, query operations and sign-in attempts.
  * 3. Refusals: 401 for a revoked token, 429 with `Retry-After` over a limit.
  *
  * Redis down: query operations go through (counted in `rate_limit_degraded_total`, logged);
@@ -15,6 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { FieldNode } from 'graphql';
 import { Counter, type Registry } from 'prom-client';
 import {
   AppError,
@@ -54,6 +58,32 @@ const sessionEnded = () =>
 /** Counter subjects must be short and plain: hash what the caller chose (an email). */
 const digest = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
 
+/** Sign-in attempts: one per `login` field on its account, and all of them on the address. */
+function loginCounters(
+  fields: FieldNode[],
+  variables: Record<string, unknown> | undefined,
+  context: GatewayContext,
+  limits: GuardLimits,
+): CounterRequest[] {
+  const logins = fields.filter((f) => f.name.value === 'login');
+  if (logins.length === 0) return [];
+  return [
+    ...logins.map((login) => ({
+      kind: 'login_account',
+      subject: digest(stringArgument(login, 'email', variables)?.trim().toLowerCase() ?? ''),
+      limit: limits.loginPerAccount,
+      windowSeconds: limits.loginWindowSeconds,
+    })),
+    {
+      kind: 'login_address',
+      subject: context.clientAddress.replace(/[^A-Za-z0-9:._-]/g, '_') || 'unknown',
+      limit: limits.loginPerAddress,
+      cost: logins.length,
+      windowSeconds: limits.loginWindowSeconds,
+    },
+  ];
+}
+
 export function guardPlugin(deps: {
   limiter: RateLimiter;
   limits: GuardLimits;
@@ -70,11 +100,31 @@ export function guardPlugin(deps: {
     throw error;
   };
 
+  const operationsCounter = (userId: string, cost: number): CounterRequest => ({
+    kind: 'operations',
+    subject: userId,
+    limit: deps.limits.operationsPerHour,
+    cost,
+    windowSeconds: WINDOW_SECONDS,
+  });
+
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue: context }) {
+      // A signed-in caller's round trip starts now, before Apollo parses and validates the
+      // operation, so it overlaps that work: one operation counted, and the revocation reads.
+      // (An operation that then fails to parse or validate has still been counted.)
+      const early =
+        context.auth && !context.internal
+          ? deps.limiter.send(
+              [operationsCounter(context.auth.principal.userId, 1)],
+              revocationReads(context.auth.principal),
+            )
+          : undefined;
+      // Settled in didResolveOperation, or never if the request fails before it.
+      early?.catch(() => undefined);
+
       return {
         async didResolveOperation(ctx) {
-          const context = ctx.contextValue;
           // Entity look-ups for subscription events: the subscription itself was checked.
           if (context.internal || !ctx.operation) return;
           const fields = rootFields(ctx.operation, ctx.document);
@@ -83,64 +133,51 @@ export function guardPlugin(deps: {
           if (!auth && fields.some((f) => !PUBLIC_FIELDS.has(f.name.value))) {
             refuse('unauthenticated', signInRequired());
           }
+          const failClosed =
+            fields.some((f) => f.name.value === 'login') || ctx.operation.operation !== 'query';
 
+          // What the early round trip did not count: further root fields (each counts), query
+          // operations, sign-in attempts.
           const counters: CounterRequest[] = [];
-          const logins = fields.filter((f) => f.name.value === 'login');
-          for (const login of logins) {
-            const email = stringArgument(login, 'email', ctx.request.variables)
-              ?.trim()
-              .toLowerCase();
-            counters.push({
-              kind: 'login_account',
-              subject: digest(email ?? ''),
-              limit: deps.limits.loginPerAccount,
-              windowSeconds: deps.limits.loginWindowSeconds,
-            });
-          }
-          if (logins.length > 0) {
-            counters.push({
-              kind: 'login_address',
-              subject: context.clientAddress.replace(/[^A-Za-z0-9:._-]/g, '_') || 'unknown',
-              limit: deps.limits.loginPerAddress,
-              cost: logins.length,
-              windowSeconds: deps.limits.loginWindowSeconds,
-            });
+          if (auth && fields.length > 1) {
+            counters.push(operationsCounter(auth.principal.userId, fields.length - 1));
           }
           const queries = fields.filter((f) => QUERY_OPERATIONS.has(f.name.value)).length;
-          if (auth) {
-            const userId = auth.principal.userId;
+          if (auth && queries > 0) {
             counters.push({
-              kind: 'operations',
-              subject: userId,
-              limit: deps.limits.operationsPerHour,
-              cost: Math.max(1, fields.length),
+              kind: 'query',
+              subject: auth.principal.userId,
+              limit: QUERY_LIMITS[auth.principal.tier],
+              cost: queries,
               windowSeconds: WINDOW_SECONDS,
             });
-            if (queries > 0) {
-              counters.push({
-                kind: 'query',
-                subject: userId,
-                limit: QUERY_LIMITS[auth.principal.tier],
-                cost: queries,
-                windowSeconds: WINDOW_SECONDS,
-              });
-            }
           }
-          const reads = auth ? revocationReads(auth.principal) : [];
-          const failClosed = logins.length > 0 || ctx.operation.operation !== 'query';
-          const { decisions, values } = await deps.limiter.check(counters, reads, { failClosed });
+          counters.push(...loginCounters(fields, ctx.request.variables, context, deps.limits));
 
-          if (auth && isRevoked(auth.principal, values)) refuse('revoked', sessionEnded());
-          decisions.forEach((decision, i) => {
-            if (decision.allowed) return;
-            const kind = counters[i]!.kind;
+          const first = early
+            ? deps.limiter.settle(await early, { failClosed })
+            : { decisions: [], values: [] };
+          if (auth && isRevoked(auth.principal, first.values)) refuse('revoked', sessionEnded());
+          const second =
+            counters.length > 0
+              ? (await deps.limiter.check(counters, [], { failClosed })).decisions
+              : [];
+          // The operations counter's latest count decides: the second round trip's if it added.
+          const decided = [
+            ...(counters[0]?.kind === 'operations'
+              ? []
+              : first.decisions.map((d) => ({ kind: 'operations', d }))),
+            ...second.map((d, i) => ({ kind: counters[i]!.kind, d })),
+          ];
+          for (const { kind, d } of decided) {
+            if (d.allowed) continue;
             const what = kind.startsWith('login')
               ? `sign-in attempts in ${Math.round(deps.limits.loginWindowSeconds / 60)} minutes`
               : kind === 'query'
                 ? 'queries an hour'
                 : 'requests an hour';
-            refuse(kind, rateLimited(decision, what));
-          });
+            refuse(kind, rateLimited(d, what));
+          }
         },
 
         async willSendResponse(ctx) {

@@ -17,6 +17,7 @@ import {
   runMain,
   sendError,
   tokenVerifier,
+  cachedVerifier,
 } from '@platform/runtime';
 import { createAdmin } from './admin';
 import { createApiKeyStore } from './api-key-store';
@@ -54,7 +55,7 @@ export function start(environment?: Record<string, string | undefined>, exitOnSh
         resolvers,
         policy,
         redis,
-        verify: tokenVerifier(keys, tokens),
+        verify: cachedVerifier(tokenVerifier(keys, tokens)),
         createContext: (base) => createContext(base, { users, apiKeys, audit, sessions, admin }),
         close: async () => {
           redis.disconnect();

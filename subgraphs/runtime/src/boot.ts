@@ -12,6 +12,7 @@ import { envFragments, loadConfig } from './config';
 import { JWKS_PATH, remoteKeys } from './auth/jwks';
 import type { Policy } from './auth/policy';
 import { tokenVerifier, type VerifyToken } from './auth/tokens';
+import { cachedVerifier } from './auth/verified-cache';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { createPool, type Pool } from './postgres';
@@ -121,10 +122,12 @@ export async function bootSubgraph<E extends z.ZodRawShape, C extends RequestBas
     policy: definition.policy,
     verify:
       definition.verify ??
-      tokenVerifier(remoteKeys(jwksUrl(config)), {
-        issuer: config.AUTH_ISSUER,
-        audience: config.AUTH_AUDIENCE,
-      }),
+      cachedVerifier(
+        tokenVerifier(remoteKeys(jwksUrl(config)), {
+          issuer: config.AUTH_ISSUER,
+          audience: config.AUTH_AUDIENCE,
+        }),
+      ),
     redis: definition.redis,
     routes: definition.routes,
     introspection: config.NODE_ENV !== 'production',

@@ -7,3 +7,4 @@ export * from './revocation';
 export * from './api-keys';
 export * from './credentials';
 export * from './policy';
+export * from './verified-cache';

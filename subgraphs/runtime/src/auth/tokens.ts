@@ -15,6 +15,8 @@ export const TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 /** Tokens the gateway gets for an API key live this long (the key itself is checked each time). */
 export const API_KEY_TOKEN_LIFETIME_SECONDS = 15 * 60;
 export const CLOCK_TOLERANCE_SECONDS = 5;
+/** Longer strings are refused before any parsing. */
+export const MAX_TOKEN_LENGTH = 8192;
 
 export const Role = z.enum(['viewer', 'analyst', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -101,7 +103,7 @@ export function tokenVerifier(keys: KeySet | JWTVerifyGetKey, options: TokenOpti
       ? keys
       : createLocalJWKSet({ keys: keys.verifiers.map((k) => k.publicJwk) });
   return async function verifyToken(token: string, currentDate?: Date): Promise<VerifiedToken> {
-    if (typeof token !== 'string' || token.length === 0 || token.length > 8192) {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
       throw unauthenticated('A valid access token is required.');
     }
     let payload: JWTPayload;
