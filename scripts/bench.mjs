@@ -172,6 +172,10 @@ async function main() {
       `INSERT INTO ingestion.datasets (id, owner_id, name, source_type) VALUES ($1, $2, 'bench.csv', 'CSV')`,
       [dataset, user],
     );
+    await pool.query(
+      `INSERT INTO ingestion.jobs (id, dataset_id, owner_id, type) VALUES ($1, $2, $3, 'INGESTION')`,
+      [job, dataset, user],
+    );
     const gatewayUrl = `${platform.url}/graphql`;
     const ingestionUrl = `http://127.0.0.1:${platform.ports.subgraphs.ingestion}/graphql`;
     const federated = 'query Bench($id: ID!) { dataset(id: $id) { id name owner { email } } }';

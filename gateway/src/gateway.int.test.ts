@@ -17,7 +17,7 @@ const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 let platform: TestPlatform;
 let pool: pg.Pool;
 let producer: Producer;
-/** An analyst's bearer token: every operation but sign-in needs one. */
+/** The data set owner's bearer token: every operation but sign-in needs one. */
 let auth: Record<string, string>;
 
 const user = { id: randomUUID(), email: `owner-${randomUUID().slice(0, 8)}@example.com` };
@@ -26,7 +26,9 @@ const job = { id: randomUUID() };
 
 beforeAll(async () => {
   platform = await startPlatform();
-  auth = await platform.authHeaders('analyst');
+  auth = {
+    authorization: `Bearer ${await platform.issue({ userId: user.id, role: 'analyst', tier: 'free' })}`,
+  };
   pool = new pg.Pool({ connectionString: DATABASE_URL });
   await pool.query(
     `INSERT INTO identity.users (id, email, role, tier) VALUES ($1, $2, 'analyst', 'free')`,

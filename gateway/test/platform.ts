@@ -30,6 +30,7 @@ import { start as insights } from '../../subgraphs/insights/src/index';
 import { start as dashboards } from '../../subgraphs/dashboards/src/index';
 import { loadGatewayConfig } from '../src/env';
 import { startGateway, type RunningGateway } from '../src/server';
+import { eventually, localStackEnv } from '../../subgraphs/runtime/test/local-stack';
 
 const starters: Record<
   SubgraphName,
@@ -76,7 +77,7 @@ export async function startPlatform(
   await migrate(DATABASE_URL, { quiet: true });
   const keysDir = mkdtempSync(join(tmpdir(), 'platform-keys-'));
   const base = {
-    ...process.env,
+    ...localStackEnv(),
     LOG_LEVEL: 'silent',
     DATABASE_URL,
     AUTH_KEYS_DIR: keysDir,
@@ -201,15 +202,4 @@ export async function post(
 }
 
 /** Polls `condition` until true or the time runs out (then throws with `what`). */
-export async function eventually(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+export { eventually };

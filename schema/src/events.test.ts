@@ -16,13 +16,14 @@ function validator(topic: string) {
 }
 
 describe('Kafka event contracts', () => {
-  it('has a schema and an example for each processing topic', () => {
+  it('has a schema and an example for each topic with a contract', () => {
     expect(topics.sort()).toEqual(
       [
         'data.ingestion',
         'data.processing.complete',
         'data.processing.failed',
         'data.processing.progress',
+        'dataset.events',
       ].sort(),
     );
   });
@@ -37,8 +38,8 @@ describe('Kafka event contracts', () => {
     const validate = validator(topic);
     const example = JSON.parse(readFileSync(join(dir, 'examples', `${topic}.json`), 'utf8'));
     expect(validate({ ...example, surprise: 1 })).toBe(false);
-    const { jobId: _jobId, ...withoutJob } = example;
-    expect(validate(withoutJob)).toBe(false);
-    expect(validate({ ...example, jobId: 'not-a-uuid' })).toBe(false);
+    const { eventId: _eventId, ...withoutId } = example;
+    expect(validate(withoutId)).toBe(false);
+    expect(validate({ ...example, datasetId: 'not-a-uuid' })).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
  * needs an entry here; the gateway refuses to start if one is missing.
  */
 import { z } from 'zod';
-import { badInput, isUuid } from '@platform/runtime';
+import { badInput, isUuid, notFound, type VerifiedToken } from '@platform/runtime';
 
 const progressEvent = z.object({
   eventId: z.string(),
@@ -18,12 +18,33 @@ const progressEvent = z.object({
   message: z.string().max(500).optional(),
 });
 
+const datasetEvent = z.object({
+  eventId: z.string(),
+  occurredAt: z.iso.datetime({ offset: true }),
+  datasetId: z.string(),
+  ownerId: z.string(),
+  kind: z.enum(['CREATED', 'PROCESSING', 'READY', 'FAILED', 'DELETED']),
+  status: z.enum(['PENDING', 'PROCESSING', 'READY', 'FAILED']).optional(),
+  jobId: z.string().optional(),
+  message: z.string().max(1000).optional(),
+});
+
+/** Runs a query through the supergraph as the subscriber; resolves to its data. */
+export type QueryAsViewer = (
+  query: string,
+  variables: Record<string, unknown>,
+) => Promise<Record<string, unknown> | null>;
+
 export interface SubscriptionField {
   topic: string;
-  /** The message key to listen to, from the field's arguments (validated). */
+  /** The message key to listen to, from the field's arguments (validated); undefined: all. */
   key(args: Record<string, unknown>): string | undefined;
-  /** The field's value for one message, or undefined to skip the message. */
+  /** The field's value for one message, or undefined to skip (and log) an invalid message. */
   payload(value: unknown): Record<string, unknown> | undefined;
+  /** Whether a (valid) message is for this subscriber; default: yes. */
+  visibleTo?(payload: Record<string, unknown>, viewer: VerifiedToken): boolean;
+  /** Checked once before subscribing: rejects if the subscriber may not follow this. */
+  authorize?(args: Record<string, unknown>, query: QueryAsViewer): Promise<void>;
 }
 
 export const subscriptionFields: Record<string, SubscriptionField> = {
@@ -40,6 +61,23 @@ export const subscriptionFields: Record<string, SubscriptionField> = {
       const { jobId, status, progress, rowsProcessed, message, occurredAt } = event.data;
       return { jobId, status, progress, rowsProcessed, message, occurredAt };
     },
+    // Only a job the subscriber can see (their own; an admin any): the same rule as `job(id)`.
+    authorize: async (args, query) => {
+      const data = await query('query Subscription_authorize($id: ID!) { job(id: $id) { id } }', {
+        id: args.jobId,
+      });
+      if (!data?.job) throw notFound('Job', String(args.jobId));
+    },
+  },
+  datasetEvents: {
+    topic: 'dataset.events',
+    key: () => undefined,
+    payload: (value) => {
+      const event = datasetEvent.safeParse(value);
+      return event.success ? event.data : undefined;
+    },
+    // A subscriber follows their own data sets.
+    visibleTo: (payload, viewer) => payload.ownerId === viewer.userId,
   },
 };
 
@@ -57,4 +95,12 @@ export const entityFields: {
   field: string;
   rootField: string;
   idOf: (parent: Record<string, unknown>) => unknown;
-}[] = [{ type: 'JobProgressEvent', field: 'job', rootField: 'job', idOf: (event) => event.jobId }];
+}[] = [
+  { type: 'JobProgressEvent', field: 'job', rootField: 'job', idOf: (event) => event.jobId },
+  {
+    type: 'DatasetEvent',
+    field: 'dataset',
+    rootField: 'dataset',
+    idOf: (event) => (event.kind === 'DELETED' ? null : event.datasetId),
+  },
+];

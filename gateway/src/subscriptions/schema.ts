@@ -21,7 +21,8 @@ import {
   type GraphQLSchema,
   type VariableDefinitionNode,
 } from 'graphql';
-import { AppError, ErrorCode, type Logger } from '@platform/runtime';
+import { AppError, ErrorCode, signInRequired, type Logger } from '@platform/runtime';
+import type { GatewayContext } from '../context';
 import type { SubscriptionBus } from './bus';
 import { entityFields, subscriptionFields } from './fields';
 
@@ -52,12 +53,26 @@ export function buildSubscriptionSchema(
 
   for (const [name, field] of Object.entries(subscription?.getFields() ?? {})) {
     const source = subscriptionFields[name]!;
-    field.subscribe = (_root, args: Record<string, unknown>) =>
-      bus.subscribe(source.topic, source.key(args), (message) => {
-        const payload = source.payload(message.value);
-        if (!payload) log.warn({ topic: message.topic, key: message.key }, 'skipped invalid event');
-        return payload;
+    field.subscribe = async (_root, args: Record<string, unknown>, context: GatewayContext) => {
+      const viewer = context.auth?.principal;
+      if (!viewer) throw signInRequired();
+      const key = source.key(args);
+      await source.authorize?.(args, async (query, variables) => {
+        const result = await execute(parse(query), variables, context);
+        if (result.errors?.length) {
+          throw new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, result.errors[0]!.message);
+        }
+        return (result.data as Record<string, unknown> | null | undefined) ?? null;
       });
+      return bus.subscribe(source.topic, key, (message) => {
+        const payload = source.payload(message.value);
+        if (!payload) {
+          log.warn({ topic: message.topic, key: message.key }, 'skipped invalid event');
+          return undefined;
+        }
+        return !source.visibleTo || source.visibleTo(payload, viewer) ? payload : undefined;
+      });
+    };
     field.resolve = (payload: unknown) => payload;
   }
 

@@ -1,10 +1,17 @@
 import { loaderById, loaderByParent, type RequestBase } from '@platform/runtime';
 import type { IngestionStore, JobRow } from './store';
+import type { Uploads } from './uploads';
 
-export function createContext(base: RequestBase, store: IngestionStore) {
+export interface IngestionDeps {
+  store: IngestionStore;
+  uploads: Uploads;
+}
+
+export function createContext(base: RequestBase, deps: IngestionDeps) {
+  const { store } = deps;
   return {
     ...base,
-    store,
+    ...deps,
     datasets: loaderById((ids) => store.datasetsByIds(ids)),
     jobs: loaderById((ids) => store.jobsByIds(ids)),
     jobsOfDataset: loaderByParent<JobRow>(

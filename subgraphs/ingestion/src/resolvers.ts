@@ -1,23 +1,50 @@
 /** Thin resolvers: check input, call one function or loader. */
 import { DateTimeScalar, isUuid, requireUuid, type Policy } from '@platform/runtime';
 import type { Context } from './context';
-import { listDatasets, type DatasetsArgs } from './datasets';
+import { listDatasets, listJobs, visible, type DatasetsArgs } from './datasets';
 import type { DatasetRow, JobRow } from './store';
+import type { CreatedUpload, UploadRequest, UploadedPart } from './uploads';
 
 export const resolvers = {
   DateTime: DateTimeScalar,
   Query: {
-    datasets: (_: unknown, args: DatasetsArgs, ctx: Context) => listDatasets(ctx.store, args),
-    dataset: (_: unknown, args: { id: string }, ctx: Context) =>
-      ctx.datasets.load(requireUuid('id', args.id)),
-    job: (_: unknown, args: { id: string }, ctx: Context) =>
-      ctx.jobs.load(requireUuid('id', args.id)),
+    datasets: async (_: unknown, args: DatasetsArgs, ctx: Context) =>
+      listDatasets(ctx.store, await ctx.principal(), args),
+    dataset: async (_: unknown, args: { id: string }, ctx: Context) =>
+      visible(await ctx.principal(), await ctx.datasets.load(requireUuid('id', args.id))),
+    job: async (_: unknown, args: { id: string }, ctx: Context) =>
+      visible(await ctx.principal(), await ctx.jobs.load(requireUuid('id', args.id))),
+    jobs: async (
+      _: unknown,
+      args: { status?: string | null; first?: number | null; after?: string | null },
+      ctx: Context,
+    ) => listJobs(ctx.store, await ctx.principal(), args),
+  },
+  Mutation: {
+    createUpload: async (_: unknown, args: UploadRequest, ctx: Context) =>
+      ctx.uploads.create((await ctx.principal()).userId, args),
+    completeUpload: async (
+      _: unknown,
+      args: { uploadId: string; parts?: UploadedPart[] | null },
+      ctx: Context,
+    ) =>
+      ctx.uploads.complete(
+        (await ctx.principal()).userId,
+        requireUuid('uploadId', args.uploadId),
+        args.parts ?? undefined,
+      ),
+    abortUpload: async (_: unknown, args: { uploadId: string }, ctx: Context) =>
+      ctx.uploads.abort((await ctx.principal()).userId, requireUuid('uploadId', args.uploadId)),
+  },
+  Upload: {
+    expiresAt: (u: CreatedUpload) => u.expiresAt,
   },
   Dataset: {
-    __resolveReference: (ref: { id: string }, ctx: Context) =>
-      isUuid(ref.id) ? ctx.datasets.load(ref.id) : null,
+    __resolveReference: async (ref: { id: string }, ctx: Context) =>
+      isUuid(ref.id) ? visible(await ctx.principal(), await ctx.datasets.load(ref.id)) : null,
     sourceType: (d: DatasetRow) => d.source_type,
     sizeBytes: (d: DatasetRow) => d.size_bytes,
+    errorMessage: (d: DatasetRow) => d.error_message,
     rowCount: (d: DatasetRow) => d.row_count,
     columnCount: (d: DatasetRow) => d.column_count,
     createdAt: (d: DatasetRow) => d.created_at,
@@ -26,8 +53,8 @@ export const resolvers = {
     jobs: (d: DatasetRow, _: unknown, ctx: Context) => ctx.jobsOfDataset.load(d.id),
   },
   Job: {
-    __resolveReference: (ref: { id: string }, ctx: Context) =>
-      isUuid(ref.id) ? ctx.jobs.load(ref.id) : null,
+    __resolveReference: async (ref: { id: string }, ctx: Context) =>
+      isUuid(ref.id) ? visible(await ctx.principal(), await ctx.jobs.load(ref.id)) : null,
     errorMessage: (j: JobRow) => j.error_message,
     createdAt: (j: JobRow) => j.created_at,
     updatedAt: (j: JobRow) => j.updated_at,
@@ -36,7 +63,11 @@ export const resolvers = {
   },
 };
 
-/** Who may call what (every root field needs a rule; reads: any signed-in user). */
+/**
+ * Who may call what (every root field needs a rule). Reads: any signed-in user, who sees their
+ * own data sets and jobs (admins see all). Bringing data in: analysts and admins.
+ */
 export const policy = {
-  Query: { datasets: 'viewer', dataset: 'viewer', job: 'viewer' },
+  Query: { datasets: 'viewer', dataset: 'viewer', job: 'viewer', jobs: 'viewer' },
+  Mutation: { createUpload: 'analyst', completeUpload: 'analyst', abortUpload: 'analyst' },
 } satisfies Policy;

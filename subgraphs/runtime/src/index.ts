@@ -7,6 +7,7 @@ export * from './redis';
 export * from './kafka';
 export * from './outbox';
 export * from './s3';
+export * from './consumer';
 export * from './health';
 export * from './shutdown';
 export * from './request-context';

@@ -66,6 +66,7 @@ export class OutboxRelay {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private listener: pg.PoolClient | undefined;
+  private producerConnected = false;
   private readonly batchSize: number;
   private readonly idleMs: number;
   private readonly maxBackoffMs: number;
@@ -77,6 +78,8 @@ export class OutboxRelay {
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.log = options.logger.child({ source: 'outbox', schema: options.schema });
     table(options.schema);
+    options.producer.on(options.producer.events.CONNECT, () => (this.producerConnected = true));
+    options.producer.on(options.producer.events.DISCONNECT, () => (this.producerConnected = false));
   }
 
   async start(): Promise<void> {
@@ -127,6 +130,9 @@ export class OutboxRelay {
         return 0;
       }
       try {
+        // Connected on first use and again after Kafka was away (kafkajs does not reconnect a
+        // producer that lost its brokers for good).
+        if (!this.producerConnected) await producer.connect();
         await producer.sendBatch({
           acks: -1,
           topicMessages: groupByTopic(rows),

@@ -1,0 +1,607 @@
+/**
+ * Uploads through presigned URLs against the real S3 server (which verifies SigV4), PostgreSQL and
+ * Kafka: files sent with a plain HTTP client, what S3 itself refuses, what completeUpload refuses,
+ * and that a refusal leaves no data set, job, event or object behind.
+ *
+ * Feature: ai-analytics-platform, Property 1: File upload returns unique job ID — for any valid
+ * file upload (CSV, JSON, or Parquet), the Platform should store the file in S3 and return a unique
+ * Job identifier that differs from all previously generated Job identifiers.
+ * Feature: ai-analytics-platform, Property 3: Large file non-blocking upload — for any file upload
+ * exceeding 100MB, the Platform should accept the upload request and return a response within 1
+ * second, processing the file asynchronously.
+ */
+import { randomBytes } from 'node:crypto';
+import { ListPartsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import fc from 'fast-check';
+import { expectBadInput, type GraphQLBody } from '../../runtime/test/graphql';
+import {
+  MiB,
+  eventSchema,
+  exists,
+  listen,
+  startIngestion,
+  type Caller,
+  type Harness,
+  type Listener,
+} from '../test/support';
+import { createIngestionStore } from './store';
+import { createUploadStore } from './upload-store';
+import { createUploads } from './uploads';
+
+let h: Harness;
+let events: Listener;
+let analyst: Caller;
+
+beforeAll(async () => {
+  h = await startIngestion({
+    // Small thresholds so multipart is exercised with files of a few MiB.
+    UPLOAD_SINGLE_PUT_MAX_BYTES: String(1 * MiB),
+    UPLOAD_PART_BYTES: String(5 * MiB),
+    UPLOAD_SWEEP_INTERVAL_SECONDS: '3600',
+  });
+  events = await listen(h.env.KAFKA_BROKERS!, ['data.ingestion', 'dataset.events']);
+  analyst = await h.user();
+});
+
+afterAll(async () => {
+  await events?.close();
+  await h?.close();
+});
+
+const CREATE = `mutation($fileName: String!, $contentType: String!, $sizeBytes: Float!, $sourceType: SourceType!) {
+  createUpload(fileName: $fileName, contentType: $contentType, sizeBytes: $sizeBytes, sourceType: $sourceType) {
+    id fileName sourceType sizeBytes method url partSizeBytes expiresAt
+    parts { partNumber url sizeBytes }
+    headers { name value }
+  }
+}`;
+const COMPLETE = `mutation($uploadId: ID!, $parts: [UploadedPart!]) {
+  completeUpload(uploadId: $uploadId, parts: $parts) {
+    id type status progress dataset { id name sourceType status sizeBytes owner { id } }
+  }
+}`;
+const ABORT = `mutation($uploadId: ID!) { abortUpload(uploadId: $uploadId) }`;
+
+interface Upload {
+  id: string;
+  method: 'SINGLE_PUT' | 'MULTIPART';
+  url: string | null;
+  sizeBytes: number;
+  parts: { partNumber: number; url: string; sizeBytes: number }[];
+  headers: { name: string; value: string }[];
+  expiresAt: string;
+}
+interface Job {
+  id: string;
+  type: string;
+  status: string;
+  progress: number;
+  dataset: {
+    id: string;
+    name: string;
+    sourceType: string;
+    status: string;
+    sizeBytes: number;
+    owner: { id: string };
+  };
+}
+
+const ok = <T>(body: GraphQLBody, field: string): T => {
+  expect(body.errors).toBeUndefined();
+  return (body.data as Record<string, T>)[field]!;
+};
+
+const TYPES = {
+  CSV: 'text/csv',
+  JSON: 'application/json',
+  PARQUET: 'application/vnd.apache.parquet',
+};
+
+async function createUpload(
+  caller: Caller,
+  bytes: Buffer,
+  sourceType: keyof typeof TYPES = 'CSV',
+  fileName = `data.${sourceType.toLowerCase()}`,
+): Promise<Upload> {
+  return ok<Upload>(
+    await caller.gql(CREATE, {
+      fileName,
+      contentType: TYPES[sourceType],
+      sizeBytes: bytes.length,
+      sourceType,
+    }),
+    'createUpload',
+  );
+}
+
+/** Sends the bytes as a browser would: straight to S3, parts in parallel. Returns the part ETags. */
+async function send(upload: Upload, bytes: Buffer) {
+  if (upload.method === 'SINGLE_PUT') {
+    const response = await fetch(upload.url!, {
+      method: 'PUT',
+      headers: Object.fromEntries(upload.headers.map((h) => [h.name, h.value])),
+      body: bytes,
+    });
+    expect(response.status).toBe(200);
+    return undefined;
+  }
+  let offset = 0;
+  const slices = upload.parts.map((part) => {
+    const slice = bytes.subarray(offset, offset + part.sizeBytes);
+    offset += part.sizeBytes;
+    return { part, slice };
+  });
+  return Promise.all(
+    slices.map(async ({ part, slice }) => {
+      const response = await fetch(part.url, { method: 'PUT', body: slice });
+      expect(response.status).toBe(200);
+      return { partNumber: part.partNumber, etag: response.headers.get('etag')! };
+    }),
+  );
+}
+
+async function uploadFile(caller: Caller, bytes: Buffer, sourceType: keyof typeof TYPES = 'CSV') {
+  const upload = await createUpload(caller, bytes, sourceType);
+  const parts = await send(upload, bytes);
+  return {
+    upload,
+    job: ok<Job>(await caller.gql(COMPLETE, { uploadId: upload.id, parts }), 'completeUpload'),
+  };
+}
+
+const csv = (rows = 100) =>
+  Buffer.from(
+    [
+      'region,amount,sold_at',
+      ...Array.from(
+        { length: rows },
+        (_, i) => `north,${i * 3.5},2026-11-${String((i % 28) + 1).padStart(2, '0')}`,
+      ),
+    ].join('\n'),
+  );
+
+/** A file that starts and ends with PAR1 (the sniff checks the magic; the processor parses). */
+const parquetLike = (size: number) => {
+  const bytes = randomBytes(size);
+  bytes.write('PAR1', 0, 'ascii');
+  bytes.write('PAR1', size - 4, 'ascii');
+  return bytes;
+};
+
+async function uploadRow(id: string) {
+  const { rows } = await h.server.deps.pool.query('SELECT * FROM ingestion.uploads WHERE id = $1', [
+    id,
+  ]);
+  return rows[0] as { status: string; object_key: string; rejection: string | null };
+}
+
+async function countsFor(ownerId: string) {
+  const { rows } = await h.server.deps.pool.query(
+    `SELECT (SELECT count(*) FROM ingestion.datasets WHERE owner_id = $1)::int AS datasets,
+            (SELECT count(*) FROM ingestion.jobs WHERE owner_id = $1)::int AS jobs`,
+    [ownerId],
+  );
+  return rows[0] as { datasets: number; jobs: number };
+}
+
+describe('uploads that work', () => {
+  it('a CSV in one presigned PUT: data set, queued job and a schema-valid data.ingestion event', async () => {
+    const bytes = csv();
+    const { upload, job } = await uploadFile(analyst, bytes);
+    expect(upload.method).toBe('SINGLE_PUT');
+    expect(job).toMatchObject({
+      type: 'INGESTION',
+      status: 'QUEUED',
+      progress: 0,
+      dataset: {
+        name: 'data.csv',
+        sourceType: 'CSV',
+        status: 'PENDING',
+        sizeBytes: bytes.length,
+        owner: { id: analyst.id },
+      },
+    });
+    const row = await uploadRow(upload.id);
+    expect(row.status).toBe('COMPLETED');
+    expect(row.object_key).toBe(`raw/${analyst.id}/${upload.id}.csv`);
+    expect(await exists(h.s3, h.bucket, row.object_key)).toBe(true);
+
+    const message = await events.waitFor('data.ingestion', (e) => e.jobId === job.id);
+    expect(message.key).toBe(job.id);
+    const validate = eventSchema('data.ingestion');
+    expect(validate(message.value) || validate.errors).toBe(true);
+    expect(message.value).toMatchObject({
+      datasetId: job.dataset.id,
+      userId: analyst.id,
+      sourceType: 'CSV',
+      rawObject: { bucket: h.bucket, key: row.object_key },
+      sizeBytes: bytes.length,
+      version: 1,
+    });
+    const created = await events.waitFor('dataset.events', (e) => e.datasetId === job.dataset.id);
+    expect(created.value).toMatchObject({
+      kind: 'CREATED',
+      status: 'PENDING',
+      ownerId: analyst.id,
+      jobId: job.id,
+    });
+    expect(eventSchema('dataset.events')(created.value)).toBe(true);
+  });
+
+  it('JSON lines, and a Parquet file in multipart with its parts sent in parallel', async () => {
+    const json = Buffer.from('{"a":1,"b":"x"}\n{"a":2,"b":"y"}\n');
+    expect((await uploadFile(analyst, json, 'JSON')).job.dataset.sourceType).toBe('JSON');
+
+    const bytes = parquetLike(11 * MiB + 123);
+    const { upload, job } = await uploadFile(analyst, bytes, 'PARQUET');
+    expect(upload.method).toBe('MULTIPART');
+    expect(upload.parts.map((p) => p.sizeBytes)).toEqual([5 * MiB, 5 * MiB, MiB + 123]);
+    expect(job.dataset).toMatchObject({ sourceType: 'PARQUET', sizeBytes: bytes.length });
+    await events.waitFor('data.ingestion', (e) => e.jobId === job.id);
+  });
+
+  it('completeUpload twice, even at the same moment, gives the same job and one data set', async () => {
+    const bytes = csv(10);
+    const upload = await createUpload(analyst, bytes);
+    await send(upload, bytes);
+    const before = await countsFor(analyst.id);
+    const [a, b] = await Promise.all([
+      analyst.gql(COMPLETE, { uploadId: upload.id }),
+      analyst.gql(COMPLETE, { uploadId: upload.id }),
+    ]);
+    const again = await analyst.gql(COMPLETE, { uploadId: upload.id });
+    const ids = [a, b, again].map((body) => ok<Job>(body, 'completeUpload').id);
+    expect(new Set(ids).size).toBe(1);
+    expect(await countsFor(analyst.id)).toEqual({
+      datasets: before.datasets + 1,
+      jobs: before.jobs + 1,
+    });
+    await events.waitFor('data.ingestion', (e) => e.jobId === ids[0]);
+    expect(events.matching('data.ingestion', (e) => e.jobId === ids[0])).toHaveLength(1);
+  });
+
+  it('Property 1: every upload gets a job id never seen before', async () => {
+    const seen = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<keyof typeof TYPES>('CSV', 'JSON'),
+        fc.array(fc.stringMatching(/^[a-z0-9]{1,12}$/), { minLength: 1, maxLength: 20 }),
+        async (sourceType, values) => {
+          const bytes = Buffer.from(
+            sourceType === 'CSV'
+              ? `value\n${values.join('\n')}`
+              : JSON.stringify(values.map((v) => ({ v }))),
+          );
+          const { job } = await uploadFile(analyst, bytes, sourceType);
+          expect(seen.has(job.id)).toBe(false);
+          seen.add(job.id);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it('Property 3: a file over 100 MB is accepted at once as a multipart plan; no byte passes the API', async () => {
+    const defaults = await startIngestion({ UPLOAD_SWEEP_INTERVAL_SECONDS: '3600' });
+    try {
+      const caller = await defaults.user();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 100 * 1000 * 1000 + 1, max: 10 * 1024 * MiB }),
+          async (size) => {
+            const body = await caller.gql(CREATE, {
+              fileName: 'big.parquet',
+              contentType: TYPES.PARQUET,
+              sizeBytes: size,
+              sourceType: 'PARQUET',
+            });
+            const upload = ok<Upload>(body, 'createUpload');
+            expect(upload.method).toBe('MULTIPART');
+            expect(upload.parts.reduce((sum, p) => sum + p.sizeBytes, 0)).toBe(size);
+            expect(upload.parts.length).toBeLessThanOrEqual(10_000);
+            // Asynchronous: nothing is stored until the client sends it, and completing now is refused.
+            const row = await defaults.server.deps.pool.query(
+              'SELECT object_key FROM ingestion.uploads WHERE id = $1',
+              [upload.id],
+            );
+            expect(await exists(defaults.s3, defaults.bucket, row.rows[0].object_key)).toBe(false);
+            expect(
+              ok<boolean>(await caller.gql(ABORT, { uploadId: upload.id }), 'abortUpload'),
+            ).toBe(true);
+          },
+        ),
+        { numRuns: 8 },
+      );
+    } finally {
+      await defaults.close();
+    }
+  });
+});
+
+describe('bad input to createUpload: a clear refusal, no upload, nothing signed', () => {
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ['size 0', { sizeBytes: 0 }, /above 0/],
+    ['a negative size', { sizeBytes: -5 }, /above 0/],
+    ['a fractional size', { sizeBytes: 10.5 }, /whole number/],
+    [
+      'a size over the maximum',
+      { sizeBytes: 11 * 1024 * 1024 * MiB },
+      /larger than the limit of 10 GiB/,
+    ],
+    ['a path in the name', { fileName: '../../etc/passwd' }, /path/],
+    ['a slash', { fileName: 'a/b.csv' }, /path/],
+    ['a backslash', { fileName: 'a\\b.csv' }, /path/],
+    ['a NUL byte', { fileName: 'a\u0000.csv' }, /control characters/],
+    ['a name over 255 bytes', { fileName: `${'é'.repeat(126)}.csv` }, /255 bytes/],
+    ['an empty name', { fileName: '' }, /empty/],
+    [
+      'a content type that does not match',
+      { contentType: 'image/png' },
+      /cannot have the content type image\/png/,
+    ],
+    [
+      'a header injection in the content type',
+      { contentType: 'text/csv\r\nx-amz-acl: public-read' },
+      /not valid/,
+    ],
+    ['a database as a file', { sourceType: 'DATABASE' }, /importFromDatabase/],
+  ];
+  it.each(cases)('%s', async (_name, override, message) => {
+    const caller = await h.user();
+    const body = await caller.gql(CREATE, {
+      fileName: 'data.csv',
+      contentType: 'text/csv',
+      sizeBytes: 100,
+      sourceType: 'CSV',
+      ...override,
+    });
+    expectBadInput(body, message);
+    expect(body.data).toBeNull();
+    const { rows } = await h.server.deps.pool.query(
+      'SELECT count(*)::int AS n FROM ingestion.uploads WHERE owner_id = $1',
+      [caller.id],
+    );
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('a viewer may not upload: FORBIDDEN', async () => {
+    const viewer = await h.user({ role: 'viewer' });
+    const body = await viewer.gql(CREATE, {
+      fileName: 'a.csv',
+      contentType: 'text/csv',
+      sizeBytes: 10,
+      sourceType: 'CSV',
+    });
+    expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('what S3 itself refuses (real HTTP requests to the presigned URL)', () => {
+  const bytes = csv(20);
+  let upload: Upload;
+  let key: string;
+  beforeEach(async () => {
+    upload = await createUpload(analyst, bytes);
+    key = (await uploadRow(upload.id)).object_key;
+  });
+
+  const put = (url: string, body: Buffer, contentType = 'text/csv') =>
+    fetch(url, { method: 'PUT', headers: { 'content-type': contentType }, body });
+
+  it('another content type than signed', async () => {
+    expect((await put(upload.url!, bytes, 'application/octet-stream')).status).toBe(403);
+    expect(await exists(h.s3, h.bucket, key)).toBe(false);
+  });
+
+  it('a larger body than signed', async () => {
+    expect(
+      (await put(upload.url!, Buffer.concat([bytes, Buffer.from('\nextra,1,2')]))).status,
+    ).toBe(403);
+    expect(await exists(h.s3, h.bucket, key)).toBe(false);
+  });
+
+  it('a tampered signature', async () => {
+    const url = new URL(upload.url!);
+    const signature = url.searchParams.get('X-Amz-Signature')!;
+    url.searchParams.set(
+      'X-Amz-Signature',
+      `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`,
+    );
+    expect((await put(url.href, bytes)).status).toBe(403);
+    const otherKey = new URL(upload.url!);
+    otherKey.pathname = otherKey.pathname.replace(upload.id, 'someone-elses');
+    expect((await put(otherKey.href, bytes)).status).toBe(403);
+    expect(await exists(h.s3, h.bucket, key)).toBe(false);
+  });
+
+  it('a URL used after it expired', async () => {
+    const shortLived = createUploads({
+      s3: h.s3,
+      bucket: h.bucket,
+      limits: { maxBytes: 10 * MiB, singlePutMaxBytes: MiB, partBytes: 5 * MiB },
+      urlTtlSeconds: 1,
+      store: createUploadStore(h.server.deps.pool),
+      ingestion: createIngestionStore(h.server.deps.pool),
+      logger: h.server.deps.logger,
+    });
+    const expiring = await shortLived.create(analyst.id, {
+      fileName: 'late.csv',
+      contentType: 'text/csv',
+      sizeBytes: bytes.length,
+      sourceType: 'CSV',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect((await put(expiring.url!, bytes)).status).toBe(403);
+  });
+});
+
+describe('what completeUpload refuses: no data set, no job, no event, nothing left in S3', () => {
+  it('before the object exists: the upload stays open', async () => {
+    const caller = await h.user();
+    const bytes = csv(5);
+    const upload = await createUpload(caller, bytes);
+    expectBadInput(await caller.gql(COMPLETE, { uploadId: upload.id }), /not been uploaded yet/);
+    expect((await uploadRow(upload.id)).status).toBe('PENDING');
+    // Sent afterwards, it completes.
+    await send(upload, bytes);
+    expect(
+      ok<Job>(await caller.gql(COMPLETE, { uploadId: upload.id }), 'completeUpload').status,
+    ).toBe('QUEUED');
+  });
+
+  it('with the wrong size (an object written around the signed URL)', async () => {
+    const caller = await h.user();
+    const upload = await createUpload(caller, csv(5));
+    const { object_key: key } = await uploadRow(upload.id);
+    await h.s3.send(new PutObjectCommand({ Bucket: h.bucket, Key: key, Body: csv(50) }));
+    const body = await caller.gql(COMPLETE, { uploadId: upload.id });
+    expectBadInput(body, /bytes, not the \d+ declared/);
+    expect(await uploadRow(upload.id)).toMatchObject({ status: 'REJECTED' });
+    expect(await exists(h.s3, h.bucket, key)).toBe(false);
+    expect(await countsFor(caller.id)).toEqual({ datasets: 0, jobs: 0 });
+    // Asking again gets the same answer.
+    expectBadInput(
+      await caller.gql(COMPLETE, { uploadId: upload.id }),
+      /bytes, not the \d+ declared/,
+    );
+  });
+
+  it.each([
+    [
+      'PNG bytes declared CSV',
+      Buffer.concat([
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0]),
+        randomBytes(200),
+      ]),
+      'CSV',
+      /not valid UTF-8/,
+    ],
+    ['CSV text declared JSON', csv(5), 'JSON', /must start with \{ or \[/],
+    ['CSV text declared Parquet', csv(5), 'PARQUET', /not Parquet/],
+    ['Parquet bytes declared CSV', parquetLike(2000), 'CSV', /is Parquet, not CSV/],
+  ] as const)('bytes of another type: %s', async (_name, bytes, sourceType, message) => {
+    const caller = await h.user();
+    const upload = await createUpload(caller, Buffer.from(bytes), sourceType);
+    await send(upload, Buffer.from(bytes));
+    const { object_key: key } = await uploadRow(upload.id);
+    expectBadInput(await caller.gql(COMPLETE, { uploadId: upload.id }), message);
+    expect(await exists(h.s3, h.bucket, key)).toBe(false);
+    expect(await countsFor(caller.id)).toEqual({ datasets: 0, jobs: 0 });
+    expect(events.matching('dataset.events', (e) => e.ownerId === caller.id)).toHaveLength(0);
+  });
+
+  it('by another user: NOT_FOUND, and the owner can still complete it', async () => {
+    const bytes = csv(5);
+    const upload = await createUpload(analyst, bytes);
+    await send(upload, bytes);
+    const intruder = await h.user();
+    const body = await intruder.gql(COMPLETE, { uploadId: upload.id });
+    expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await uploadRow(upload.id)).status).toBe('PENDING');
+    expect(
+      ok<Job>(await analyst.gql(COMPLETE, { uploadId: upload.id }), 'completeUpload').status,
+    ).toBe('QUEUED');
+  });
+
+  it('a multipart upload with a part missing, or a wrong ETag', async () => {
+    const caller = await h.user();
+    const bytes = parquetLike(6 * MiB);
+    const upload = await createUpload(caller, bytes, 'PARQUET');
+    const parts = (await send(upload, bytes))!;
+    expectBadInput(
+      await caller.gql(COMPLETE, { uploadId: upload.id, parts: parts.slice(0, 1) }),
+      /ETag of each of the 2 parts/,
+    );
+    expectBadInput(
+      await caller.gql(COMPLETE, {
+        uploadId: upload.id,
+        parts: [parts[0], { partNumber: 2, etag: '"0123456789abcdef0123456789abcdef"' }],
+      }),
+      /does not have every part/,
+    );
+    expect((await uploadRow(upload.id)).status).toBe('PENDING');
+    expect(
+      ok<Job>(await caller.gql(COMPLETE, { uploadId: upload.id, parts }), 'completeUpload').status,
+    ).toBe('QUEUED');
+  });
+
+  it('a malformed upload id or parts list', async () => {
+    expectBadInput(await analyst.gql(COMPLETE, { uploadId: "1' OR '1'='1" }), /uploadId/);
+    const body = await analyst.gql(COMPLETE, {
+      uploadId: 'x',
+      parts: [{ partNumber: 'one', etag: 1 }],
+    });
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('cancelling and expiry leave nothing in S3', () => {
+  it('abortUpload removes sent parts and objects; the upload cannot be completed afterwards', async () => {
+    const caller = await h.user();
+    const big = parquetLike(6 * MiB);
+    const multipart = await createUpload(caller, big, 'PARQUET');
+    await fetch(multipart.parts[0]!.url, { method: 'PUT', body: big.subarray(0, 5 * MiB) });
+    const { rows } = await h.server.deps.pool.query(
+      'SELECT * FROM ingestion.uploads WHERE id = $1',
+      [multipart.id],
+    );
+    expect(ok<boolean>(await caller.gql(ABORT, { uploadId: multipart.id }), 'abortUpload')).toBe(
+      true,
+    );
+    await expect(
+      h.s3.send(
+        new ListPartsCommand({
+          Bucket: h.bucket,
+          Key: rows[0].object_key,
+          UploadId: rows[0].multipart_id,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'NoSuchUpload' });
+
+    const small = csv(3);
+    const single = await createUpload(caller, small);
+    await send(single, small);
+    expect(ok<boolean>(await caller.gql(ABORT, { uploadId: single.id }), 'abortUpload')).toBe(true);
+    expect(await exists(h.s3, h.bucket, (await uploadRow(single.id)).object_key)).toBe(false);
+    expectBadInput(await caller.gql(COMPLETE, { uploadId: single.id }), /cancelled/);
+    // Aborting twice is fine; aborting a completed upload is not.
+    expect(ok<boolean>(await caller.gql(ABORT, { uploadId: single.id }), 'abortUpload')).toBe(true);
+    const done = await uploadFile(caller, csv(2));
+    expectBadInput(
+      await caller.gql(ABORT, { uploadId: done.upload.id }),
+      /complete; delete its data set/,
+    );
+    expect(await countsFor(caller.id)).toEqual({ datasets: 1, jobs: 1 });
+  });
+
+  it('the sweeper cancels uploads nobody completed once their URLs expired', async () => {
+    const uploads = createUploads({
+      s3: h.s3,
+      bucket: h.bucket,
+      limits: { maxBytes: 10 * MiB, singlePutMaxBytes: MiB, partBytes: 5 * MiB },
+      urlTtlSeconds: 1,
+      store: createUploadStore(h.server.deps.pool),
+      ingestion: createIngestionStore(h.server.deps.pool),
+      logger: h.server.deps.logger,
+    });
+    const caller = await h.user();
+    const bytes = csv(4);
+    const created = await uploads.create(caller.id, {
+      fileName: 'x.csv',
+      contentType: 'text/csv',
+      sizeBytes: bytes.length,
+      sourceType: 'CSV',
+    });
+    await fetch(created.url!, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/csv' },
+      body: bytes,
+    });
+    const { object_key: key } = await uploadRow(created.id);
+    expect(await exists(h.s3, h.bucket, key)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await uploads.sweepExpired(0)).toBeGreaterThanOrEqual(1);
+    expect(await uploadRow(created.id)).toMatchObject({ status: 'EXPIRED' });
+    expect(await exists(h.s3, h.bucket, key)).toBe(false);
+  });
+});
