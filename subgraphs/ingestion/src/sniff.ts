@@ -8,6 +8,9 @@ import type { FileSourceType } from './upload-rules';
 /** Bytes read from the start of the object. */
 export const SNIFF_BYTES = 4096;
 const PARQUET_MAGIC = Buffer.from('PAR1', 'ascii');
+/** Control characters that text files do not contain (tab, line feed, form feed, CR are fine). */
+// eslint-disable-next-line no-control-regex
+const BINARY = /[\u0000-\u0008\u000b\u000e-\u001f]/;
 
 export type SniffResult = { ok: true } | { ok: false; reason: string };
 
@@ -28,12 +31,19 @@ export function sniff(
       ? { ok: true }
       : { ok: false, reason: 'The file is not Parquet: it does not start and end with PAR1.' };
   }
-  if (Buffer.from(head.subarray(0, 4)).equals(PARQUET_MAGIC)) {
-    return { ok: false, reason: `The file is Parquet, not ${sourceType}.` };
-  }
   const text = utf8(head, complete);
-  if (text === undefined || text.includes('\u0000')) {
-    return { ok: false, reason: `The file is not ${sourceType} text: it is not valid UTF-8.` };
+  if (text === undefined || BINARY.test(text)) {
+    // Binary that starts with Parquet's magic is most likely Parquet declared as text.
+    if (Buffer.from(head.subarray(0, 4)).equals(PARQUET_MAGIC)) {
+      return { ok: false, reason: `The file is Parquet, not ${sourceType}.` };
+    }
+    return {
+      ok: false,
+      reason:
+        text === undefined
+          ? `The file is not ${sourceType} text: it is not valid UTF-8.`
+          : `The file is not ${sourceType} text: it contains binary control characters.`,
+    };
   }
   const body = text.replace(/^\uFEFF/, '').trimStart();
   if (body.length === 0) {

@@ -35,8 +35,9 @@ export interface UploadLimits {
   partBytes: number;
 }
 
+/** C0, DEL and C1 control characters. */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** A file name as metadata: 1-255 bytes of UTF-8, no path, no control characters. */
 export function checkFileName(fileName: string): string {
@@ -81,7 +82,12 @@ export function checkContentType(contentType: string, sourceType: FileSourceType
       { field: 'contentType', accepted: MEDIA_TYPES[sourceType] },
     );
   }
-  return [mediaType, ...parameters].join('; ');
+  const normalised = [mediaType, ...parameters].join('; ');
+  // Normalising adds a space after each `;`: the stored (and signed) value must still fit.
+  if (normalised.length > 255) {
+    throw badInput('The content type is longer than 255 characters.', { field: 'contentType' });
+  }
+  return normalised;
 }
 
 export function checkSize(sizeBytes: number, limits: UploadLimits): number {

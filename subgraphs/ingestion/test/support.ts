@@ -4,11 +4,7 @@
  * by topic, the JSON Schema validators of schema/events, and S3 look-ups.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { createS3, type Principal } from '@platform/runtime';
 import { migrate } from '../../../scripts/migrate.mjs';
@@ -94,14 +90,6 @@ export async function exists(s3: S3Client, bucket: string, key: string): Promise
   );
 }
 
-/** The JSON Schema of a topic (schema/events), compiled as the contract tests compile it. */
-export function eventSchema(topic: string) {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats(ajv);
-  const file = join(__dirname, '..', '..', '..', 'schema', 'events', `${topic}.schema.json`);
-  return ajv.compile(JSON.parse(readFileSync(file, 'utf8')));
-}
-
 /** Records every message of `topics` from the moment it has joined; `waitFor` finds one. */
 export async function listen(brokers: string, topics: string[]) {
   const kafka = new Kafka({
@@ -159,3 +147,4 @@ export async function listen(brokers: string, topics: string[]) {
 export type Listener = Awaited<ReturnType<typeof listen>>;
 
 export { eventually };
+export { eventSchema } from '../../../schema/test/event-schema';

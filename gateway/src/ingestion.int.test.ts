@@ -1,0 +1,264 @@
+/**
+ * Getting data in, end to end through the gateway: real files sent to presigned S3 URLs with a
+ * plain HTTP client, the schema-valid data.ingestion event, processing events fed into Kafka as the
+ * processor would, and the job and the graphql-ws subscriptions following them, with fields from
+ * other subgraphs. A subscriber sees only their own jobs and data sets.
+ */
+import { randomUUID } from 'node:crypto';
+import { createClient, type Client } from 'graphql-ws';
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import WebSocket from 'ws';
+import { eventSchema } from '../../schema/test/event-schema';
+import {
+  eventually,
+  post,
+  startPlatform,
+  type TestPlatform,
+  type TestUser,
+} from '../test/platform';
+
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+let platform: TestPlatform;
+let owner: TestUser;
+let ownerToken: string;
+let producer: Producer;
+let consumer: Consumer;
+const ingested: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  owner = await platform.createUser('analyst');
+  ownerToken = await platform.login(owner);
+  const kafka = new Kafka({ clientId: 'ingestion-flow-test', brokers, logLevel: logLevel.NOTHING });
+  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  consumer = kafka.consumer({ groupId: `ingestion-flow-${randomUUID()}` });
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+  await consumer.connect();
+  await consumer.subscribe({ topics: ['data.ingestion'], fromBeginning: false });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      ingested.push(JSON.parse(message.value!.toString()) as Record<string, unknown>);
+    },
+  });
+  await eventually('the test consumer to join', () => joined, 30_000);
+  await eventually('the gateway consumer to join', () => platform.gateway.bus.ready, 30_000);
+});
+
+afterAll(async () => {
+  await consumer?.disconnect();
+  await producer?.disconnect();
+  await platform?.stop();
+});
+
+const gql = async (token: string, query: string, variables?: Record<string, unknown>) =>
+  (await post(platform.graphqlUrl, { query, variables }, { authorization: `Bearer ${token}` }))
+    .body;
+
+function subscriber(token: string): Client {
+  return createClient({
+    url: platform.wsUrl,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams: () => ({ authorization: `Bearer ${token}` }),
+  });
+}
+
+/**
+ * Collects a subscription's results. A refusal arrives as one result with `errors` (graphql-ws
+ * sends what `subscribe` returned, then completes); `error` holds a transport failure.
+ */
+function follow(client: Client, query: string, variables?: Record<string, unknown>) {
+  const results: {
+    data?: Record<string, unknown>;
+    errors?: { extensions?: { code?: string } }[];
+  }[] = [];
+  const state: { error?: unknown } = {};
+  client.subscribe(
+    { query, ...(variables ? { variables } : {}) },
+    {
+      next: (value) => void results.push(value as never),
+      error: (error) => (state.error = error),
+      complete: () => undefined,
+    },
+  );
+  return { results, state };
+}
+
+const CREATE = `mutation($fileName: String!, $contentType: String!, $sizeBytes: Float!, $sourceType: SourceType!) {
+  createUpload(fileName: $fileName, contentType: $contentType, sizeBytes: $sizeBytes, sourceType: $sourceType) {
+    id method url headers { name value }
+  }
+}`;
+
+async function uploadCsv(token: string, bytes: Buffer) {
+  const created = await gql(token, CREATE, {
+    fileName: 'orders.csv',
+    contentType: 'text/csv',
+    sizeBytes: bytes.length,
+    sourceType: 'CSV',
+  });
+  expect(created.errors).toBeUndefined();
+  const upload = (
+    created.data as {
+      createUpload: { id: string; url: string; headers: { name: string; value: string }[] };
+    }
+  ).createUpload;
+  const put = await fetch(upload.url, {
+    method: 'PUT',
+    headers: Object.fromEntries(upload.headers.map((h) => [h.name, h.value])),
+    body: bytes,
+  });
+  expect(put.status).toBe(200);
+  const completed = await gql(
+    token,
+    'mutation($id: ID!) { completeUpload(uploadId: $id) { id status dataset { id name } } }',
+    { id: upload.id },
+  );
+  expect(completed.errors).toBeUndefined();
+  return (
+    completed.data as {
+      completeUpload: { id: string; status: string; dataset: { id: string; name: string } };
+    }
+  ).completeUpload;
+}
+
+async function send(topic: string, key: string, value: unknown) {
+  await producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify(value) }] });
+}
+
+it('an uploaded CSV becomes a queued job; processing events move the job and both subscriptions', async () => {
+  const feed = subscriber(ownerToken);
+  const datasets = follow(
+    feed,
+    `subscription { datasetEvents { kind status dataset { name status rowCount owner { email } } } }`,
+  );
+  await eventually('the datasetEvents subscription', () => platform.gateway.bus.size === 1);
+
+  const bytes = Buffer.from('order_id,amount\n1,10.5\n2,99.0\n3,7.25\n');
+  const job = await uploadCsv(ownerToken, bytes);
+  expect(job.status).toBe('QUEUED');
+  expect(job.dataset.name).toBe('orders.csv');
+
+  await eventually(
+    'the data.ingestion event',
+    () => ingested.some((e) => e.jobId === job.id),
+    20_000,
+  );
+  const event = ingested.find((e) => e.jobId === job.id)!;
+  const validate = eventSchema('data.ingestion');
+  expect(validate(event) || validate.errors).toBe(true);
+  expect(event).toMatchObject({
+    datasetId: job.dataset.id,
+    userId: owner.id,
+    sizeBytes: bytes.length,
+  });
+
+  const progress = follow(
+    subscriber(ownerToken),
+    `subscription($id: ID!) { jobUpdated(jobId: $id) { status progress job { status dataset { name } } } }`,
+    { id: job.id },
+  );
+  await eventually('the jobUpdated subscription', () => platform.gateway.bus.size === 2);
+
+  const base = { occurredAt: new Date().toISOString(), jobId: job.id, datasetId: job.dataset.id };
+  await send('data.processing.progress', job.id, {
+    ...base,
+    eventId: randomUUID(),
+    status: 'PROCESSING',
+    progress: 50,
+    rowsProcessed: 2,
+  });
+  await eventually('progress delivered', () => progress.results.length === 1, 20_000);
+  expect(progress.results[0]!.data!.jobUpdated).toMatchObject({
+    status: 'PROCESSING',
+    progress: 50,
+  });
+
+  await send('data.processing.complete', job.id, {
+    ...base,
+    eventId: randomUUID(),
+    version: 1,
+    rowCount: 3,
+    columnCount: 2,
+    output: { bucket: 'analytics-data', prefix: `datasets/${job.dataset.id}/v1/` },
+    processingTimeMs: 12,
+  });
+  await eventually(
+    'READY announced',
+    () =>
+      datasets.results.some((r) => (r.data!.datasetEvents as { kind: string }).kind === 'READY'),
+    20_000,
+  );
+  expect(datasets.results.map((r) => r.data!.datasetEvents)).toEqual([
+    {
+      kind: 'CREATED',
+      status: 'PENDING',
+      dataset: expect.objectContaining({ name: 'orders.csv', owner: { email: owner.email } }),
+    },
+    {
+      kind: 'PROCESSING',
+      status: 'PROCESSING',
+      dataset: expect.objectContaining({ name: 'orders.csv' }),
+    },
+    {
+      kind: 'READY',
+      status: 'READY',
+      dataset: { name: 'orders.csv', status: 'READY', rowCount: 3, owner: { email: owner.email } },
+    },
+  ]);
+  const now = await gql(ownerToken, 'query($id: ID!) { job(id: $id) { status progress } }', {
+    id: job.id,
+  });
+  expect(now.data).toEqual({ job: { status: 'COMPLETED', progress: 100 } });
+  await feed.dispose();
+});
+
+it("another user can neither follow the job nor see the data set's events", async () => {
+  const job = await uploadCsv(ownerToken, Buffer.from('a,b\n1,2\n'));
+  const intruder = await platform.createUser('analyst');
+  const token = await platform.login(intruder);
+  const client = subscriber(token);
+  const refused = follow(client, `subscription($id: ID!) { jobUpdated(jobId: $id) { progress } }`, {
+    id: job.id,
+  });
+  const feed = follow(client, 'subscription { datasetEvents { kind datasetId } }');
+  await eventually('the refusal', () => refused.results.length > 0, 10_000);
+  expect(refused.results[0]!.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  expect(refused.results[0]!.data ?? null).toBeNull();
+
+  await send('data.processing.progress', job.id, {
+    eventId: randomUUID(),
+    occurredAt: new Date().toISOString(),
+    jobId: job.id,
+    datasetId: job.dataset.id,
+    status: 'PROCESSING',
+    progress: 10,
+  });
+  const mine = await uploadCsv(token, Buffer.from('x\n1\n'));
+  await eventually('their own data set', () => feed.results.length > 0, 20_000);
+  expect(
+    feed.results.map((r) => (r.data!.datasetEvents as { datasetId: string }).datasetId),
+  ).toEqual([mine.dataset.id]);
+  expect(
+    (await gql(token, 'query($id: ID!) { dataset(id: $id) { id } }', { id: job.dataset.id })).data,
+  ).toEqual({ dataset: null });
+  await client.dispose();
+});
+
+it('a viewer calling an analyst mutation gets 403 FORBIDDEN and nothing is created', async () => {
+  const viewer = await platform.createUser('viewer');
+  const token = await platform.login(viewer);
+  const response = await post(
+    platform.graphqlUrl,
+    {
+      query: CREATE,
+      variables: { fileName: 'a.csv', contentType: 'text/csv', sizeBytes: 10, sourceType: 'CSV' },
+    },
+    { authorization: `Bearer ${token}` },
+  );
+  expect(response.status).toBe(403);
+  expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+});
