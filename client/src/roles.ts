@@ -21,3 +21,11 @@ export const TIER_LABEL: Record<Tier, string> = {
 export function accessSummary(role: Role, tier: Tier): string {
   return `${ROLE_LABEL[role] ?? role} · ${TIER_LABEL[tier] ?? tier}`.toLowerCase();
 }
+
+/** Whether `role` is `least` or more powerful (viewer < analyst < admin). */
+export function hasRole(role: Role, least: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(least);
+}
+
+/** Bringing data in (uploads) is for analysts and admins; viewers read what others brought. */
+export const canUpload = (role: Role): boolean => hasRole(role, 'ANALYST');

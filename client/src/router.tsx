@@ -14,9 +14,11 @@ import { AdminLayout } from './routes/admin/AdminLayout';
 import { ApiKeysPage } from './routes/admin/ApiKeysPage';
 import { AuditPage } from './routes/admin/AuditPage';
 import { UsersPage } from './routes/admin/UsersPage';
+import { DatasetPage } from './routes/datasets/DatasetPage';
 import { DatasetsPage } from './routes/datasets/DatasetsPage';
 import { AskPage, DashboardsPage, InsightsPage, ModelsPage } from './routes/placeholders';
 import { SignInPage } from './routes/sign-in/SignInPage';
+import { UploadPage } from './routes/upload/UploadPage';
 import { SIGN_IN_PATH } from './sign-in-redirect';
 
 /** Shown when the shell itself fails: the error with no chrome around it. */
@@ -41,6 +43,8 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, loader: () => redirect('/datasets') },
           { path: 'datasets', element: <DatasetsPage /> },
+          { path: 'datasets/upload', element: <UploadPage /> },
+          { path: 'datasets/:datasetId', element: <DatasetPage /> },
           { path: 'ask', element: <AskPage /> },
           { path: 'models', element: <ModelsPage /> },
           { path: 'insights', element: <InsightsPage /> },

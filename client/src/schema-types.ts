@@ -11,6 +11,18 @@ export type SourceType = 'CSV' | 'JSON' | 'PARQUET' | 'DATABASE';
 
 export type DatasetStatus = 'PENDING' | 'PROCESSING' | 'READY' | 'FAILED';
 
+/** `enum JobType` (ingestion): what a job does. */
+export type JobType = 'INGESTION' | 'PROCESSING' | 'TRAINING';
+
+/** `enum JobStatus` (ingestion): QUEUED -> PROCESSING -> COMPLETED | FAILED. */
+export type JobStatus = 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED';
+
+/** `enum UploadMethod` (ingestion): one presigned PUT, or S3 multipart with a URL per part. */
+export type UploadMethod = 'SINGLE_PUT' | 'MULTIPART';
+
+/** `enum DatasetEventKind` (ingestion): what happened to one of the signed-in user's data sets. */
+export type DatasetEventKind = 'CREATED' | 'PROCESSING' | 'READY' | 'FAILED' | 'DELETED';
+
 /** `enum Role` (identity): what a user or API key may do; viewer < analyst < admin. */
 export type Role = 'VIEWER' | 'ANALYST' | 'ADMIN';
 
@@ -49,4 +61,11 @@ export type CreateApiKeyInput = {
   /** What the key is for; 1 to 100 characters. */
   name: string;
   role: Role;
+};
+
+/** `input UploadedPart` (ingestion): one part of a multipart upload, as S3 acknowledged it. */
+export type UploadedPart = {
+  partNumber: number;
+  /** The ETag header S3 answered the part's PUT with. */
+  etag: string;
 };

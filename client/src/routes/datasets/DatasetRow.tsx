@@ -1,5 +1,6 @@
 import { gql, type FragmentType, type TypedDocumentNode } from '@apollo/client';
 import { useFragment } from '@apollo/client/react';
+import { Link } from 'react-router';
 import { formatBytes, formatCount, formatDateTime, formatRelativeTime } from '../../format';
 import type { DatasetStatus, DateTime, SourceType } from '../../schema-types';
 
@@ -10,6 +11,7 @@ export type DatasetRowDataset = {
   name: string;
   sourceType: SourceType;
   status: DatasetStatus;
+  errorMessage: string | null;
   sizeBytes: number;
   rowCount: number | null;
   columnCount: number | null;
@@ -23,6 +25,7 @@ export const DATASET_ROW_FRAGMENT: TypedDocumentNode<DatasetRowDataset> = gql`
     name
     sourceType
     status
+    errorMessage
     sizeBytes
     rowCount
     columnCount
@@ -34,7 +37,7 @@ export const DATASET_ROW_FRAGMENT: TypedDocumentNode<DatasetRowDataset> = gql`
   }
 `;
 
-const SOURCE_LABEL: Record<SourceType, string> = {
+export const SOURCE_LABEL: Record<SourceType, string> = {
   CSV: 'CSV',
   JSON: 'JSON',
   PARQUET: 'Parquet',
@@ -84,13 +87,18 @@ export function DatasetRow({
   return (
     <tr data-testid="dataset-row" data-dataset-id={data.id}>
       <th scope="row" className="cell-name" data-testid="dataset-name">
-        {data.name}
+        <Link to={`/datasets/${data.id}`}>{data.name}</Link>
       </th>
       <td>
         <span className="tag">{SOURCE_LABEL[data.sourceType] ?? data.sourceType}</span>
       </td>
-      <td>
+      <td className="cell-status">
         <StatusBadge status={data.status} />
+        {data.status === 'FAILED' && data.errorMessage && (
+          <span className="cell-note" data-testid="dataset-error">
+            {data.errorMessage}
+          </span>
+        )}
       </td>
       <td className="num">{formatBytes(data.sizeBytes)}</td>
       <td className="num">

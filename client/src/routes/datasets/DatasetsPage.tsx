@@ -1,14 +1,22 @@
 import { gql, NetworkStatus, type TypedDocumentNode } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import { useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { LiveNotice } from '../../components/LiveNotice';
 import { describeError, type ErrorDescription } from '../../errors';
+import { canUpload } from '../../roles';
+import type { Role } from '../../schema-types';
 import { useNow } from '../../use-now';
 import { DATASET_ROW_FRAGMENT, DatasetRow, type DatasetRowDataset } from './DatasetRow';
+import { useLiveDatasets } from './use-live-datasets';
+
+export const UPLOAD_PATH = '/datasets/upload';
 
 export const PAGE_SIZE = 20;
 
 type DatasetsPageQuery = {
+  me: { __typename: 'User'; id: string; role: Role };
   datasets: {
     __typename: 'DatasetConnection';
     edges: Array<{
@@ -24,10 +32,17 @@ type DatasetsPageQuery = {
 
 type DatasetsPageQueryVariables = { first: number; after?: string | null };
 
-/** The Datasets route's query: one page of the newest data sets, with their owners. */
+/**
+ * The Datasets route's query: one page of the newest data sets, with their owners, and the
+ * viewer's role (analysts and admins get the "Upload data" button).
+ */
 export const DATASETS_PAGE_QUERY: TypedDocumentNode<DatasetsPageQuery, DatasetsPageQueryVariables> =
   gql`
     query DatasetsPage($first: Int!, $after: String) {
+      me {
+        id
+        role
+      }
       datasets(first: $first, after: $after) {
         edges {
           cursor
@@ -97,18 +112,26 @@ function LoadingRows() {
   );
 }
 
-function EmptyState() {
+function EmptyState({ mayUpload }: { mayUpload: boolean }) {
   return (
     <section className="panel panel--centered" data-testid="datasets-empty">
       <svg className="empty-icon" viewBox="0 0 48 48" aria-hidden="true" focusable="false">
         <ellipse cx="24" cy="12" rx="14" ry="5" />
         <path d="M10 12v24c0 2.8 6.3 5 14 5s14-2.2 14-5V12M10 24c0 2.8 6.3 5 14 5s14-2.2 14-5" />
       </svg>
-      <h2>No datasets yet — uploads arrive in the next release</h2>
+      <h2>No datasets yet</h2>
       <p className="panel__message">
-        Once uploads are available, the files you bring in (CSV, JSON or Parquet) appear here with
-        their processing status, size and shape.
+        The files you bring in (CSV, JSON or Parquet) appear here with their processing status, size
+        and shape.
+        {mayUpload ? '' : ' An analyst or an admin can upload them.'}
       </p>
+      {mayUpload && (
+        <div className="panel__actions">
+          <Link to={UPLOAD_PATH} className="button">
+            Upload data
+          </Link>
+        </div>
+      )}
     </section>
   );
 }
@@ -122,9 +145,12 @@ export function DatasetsPage() {
     nextFetchPolicy: 'cache-first',
     notifyOnNetworkStatusChange: true,
   });
+  // New data sets, status changes and deletions, without a reload.
+  const live = useLiveDatasets();
 
   const loadingMore = networkStatus === NetworkStatus.fetchMore;
   const connection = data?.datasets;
+  const mayUpload = data ? canUpload(data.me.role) : false;
 
   const loadMore = async () => {
     if (!connection?.pageInfo.endCursor) return;
@@ -140,7 +166,7 @@ export function DatasetsPage() {
   if (connection) {
     body =
       connection.edges.length === 0 ? (
-        <EmptyState />
+        <EmptyState mayUpload={mayUpload} />
       ) : (
         <>
           <DatasetsTable>
@@ -189,10 +215,20 @@ export function DatasetsPage() {
   return (
     <>
       <title>Datasets · Analytics Platform</title>
-      <header className="page-header">
-        <h1>Datasets</h1>
-        <p className="page-header__lead">Data you have brought into the platform, newest first.</p>
+      <header className="page-header page-header--actions">
+        <div>
+          <h1>Datasets</h1>
+          <p className="page-header__lead">
+            Data you have brought into the platform, newest first.
+          </p>
+        </div>
+        {mayUpload && (
+          <Link to={UPLOAD_PATH} className="button" data-testid="upload-data">
+            Upload data
+          </Link>
+        )}
       </header>
+      {connection && <LiveNotice error={live.error} />}
       {body}
     </>
   );

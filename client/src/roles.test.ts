@@ -1,0 +1,17 @@
+import { canUpload, hasRole, ROLES } from './roles';
+
+describe('hasRole', () => {
+  test('every role has itself and the roles below it, never those above', () => {
+    ROLES.forEach((role, rank) => {
+      ROLES.forEach((least, leastRank) => {
+        expect(hasRole(role, least)).toBe(rank >= leastRank);
+      });
+    });
+  });
+
+  test('analysts and admins may upload; viewers may not', () => {
+    expect(canUpload('VIEWER')).toBe(false);
+    expect(canUpload('ANALYST')).toBe(true);
+    expect(canUpload('ADMIN')).toBe(true);
+  });
+});
