@@ -1,6 +1,6 @@
 // Jest projects: `unit` (unit and property tests, no services), `integration` (real PostgreSQL,
 // Redis, Kafka and S3 of the local stack), `e2e` (Chromium against the running platform).
-// TypeScript and the ESM-only packages (jose, node-pg-migrate) are compiled by SWC.
+// TypeScript and the ESM-only packages (jose, node-pg-migrate, cookie, uuid) are compiled by SWC.
 const transform = {
   '^.+\\.(t|j|mj)sx?$': [
     '@swc/jest',
@@ -11,7 +11,11 @@ const common = {
   transform,
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
-  transformIgnorePatterns: ['/node_modules/(?!(jose|node-pg-migrate|cookie)/)'],
+  // Compiled too: the ESM-only packages, wherever they sit (uuid is nested under thrift, which
+  // @dsnp/parquetjs uses).
+  transformIgnorePatterns: [
+    '/node_modules/(?!.*/node_modules/)(?!(jose|node-pg-migrate|cookie|uuid)/)',
+  ],
   moduleNameMapper: { '^@platform/runtime$': '<rootDir>/subgraphs/runtime/src/index.ts' },
   rootDir: __dirname,
 };

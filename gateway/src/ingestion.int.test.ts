@@ -8,6 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import WebSocket from 'ws';
+import pg from 'pg';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createS3 } from '@platform/runtime';
+import { localStackEnv } from '../../subgraphs/runtime/test/local-stack';
 import { eventSchema } from '../../schema/test/event-schema';
 import {
   eventually,
@@ -17,7 +21,11 @@ import {
   type TestUser,
 } from '../test/platform';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const stack = localStackEnv();
+const brokers = stack.KAFKA_BROKERS!.split(',');
+const DATA_BUCKET = stack.S3_DATA_BUCKET!;
+let pool: pg.Pool;
+let s3: S3Client;
 let platform: TestPlatform;
 let owner: TestUser;
 let ownerToken: string;
@@ -27,6 +35,13 @@ const ingested: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   platform = await startPlatform();
+  pool = new pg.Pool({ connectionString: stack.DATABASE_URL, max: 2 });
+  s3 = createS3({
+    endpoint: stack.S3_ENDPOINT,
+    region: stack.S3_REGION!,
+    accessKeyId: stack.S3_ACCESS_KEY_ID,
+    secretAccessKey: stack.S3_SECRET_ACCESS_KEY,
+  });
   owner = await platform.createUser('analyst');
   ownerToken = await platform.login(owner);
   const kafka = new Kafka({ clientId: 'ingestion-flow-test', brokers, logLevel: logLevel.NOTHING });
@@ -47,6 +62,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await pool?.query('DELETE FROM ingestion.datasets WHERE owner_id = $1', [owner?.id]);
+  await pool?.end();
+  s3?.destroy();
   await consumer?.disconnect();
   await producer?.disconnect();
   await platform?.stop();
@@ -125,6 +143,12 @@ async function uploadCsv(token: string, bytes: Buffer) {
   ).completeUpload;
 }
 
+const objectExists = (bucket: string, key: string) =>
+  s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
+    () => true,
+    () => false,
+  );
+
 async function send(topic: string, key: string, value: unknown) {
   await producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify(value) }] });
 }
@@ -192,6 +216,8 @@ it('an uploaded CSV becomes a queued job; processing events move the job and bot
       datasets.results.some((r) => (r.data!.datasetEvents as { kind: string }).kind === 'READY'),
     20_000,
   );
+  // The kinds first: a failure then shows what arrived.
+  expect(datasets.results.map((r) => r)).toHaveLength(3);
   expect(datasets.results.map((r) => r.data!.datasetEvents)).toEqual([
     {
       kind: 'CREATED',
@@ -261,4 +287,110 @@ it('a viewer calling an analyst mutation gets 403 FORBIDDEN and nothing is creat
   );
   expect(response.status).toBe(403);
   expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+});
+
+describe('deleteDataset', () => {
+  const DELETE = 'mutation($id: ID!) { deleteDataset(id: $id) { datasetId deletedAt } }';
+
+  it("removes the files and every service's rows, and says so on datasetEvents", async () => {
+    const job = await uploadCsv(ownerToken, Buffer.from('k,v\n1,2\n'));
+    const datasetId = job.dataset.id;
+    const { rows } = await pool.query(
+      'SELECT raw_bucket, raw_key FROM ingestion.datasets WHERE id = $1',
+      [datasetId],
+    );
+    const raw = rows[0] as { raw_bucket: string; raw_key: string };
+    const processed = `datasets/${datasetId}/v1/part-0.parquet`;
+    await s3.send(
+      new PutObjectCommand({ Bucket: DATA_BUCKET, Key: processed, Body: 'PAR1....PAR1' }),
+    );
+    const userId = owner.id;
+    await pool.query(
+      `INSERT INTO quality.profiles (dataset_id, version, row_count, column_count, size_bytes, quality_score)
+       VALUES ($1, 1, 1, 2, 8, 0.9)`,
+      [datasetId],
+    );
+    await pool.query(
+      `INSERT INTO query.queries (user_id, dataset_id, question, generated_sql, engine)
+       VALUES ($1, $2, 'how many?', 'SELECT 1', 'test')`,
+      [userId, datasetId],
+    );
+    await pool.query(
+      `INSERT INTO ml.models (dataset_id, user_id, target_column, problem_type) VALUES ($1, $2, 'v', 'REGRESSION')`,
+      [datasetId, userId],
+    );
+    await pool.query(
+      `INSERT INTO insights.insights (dataset_id, kind, title, description) VALUES ($1, 'TREND', 'Up', 'Going up')`,
+      [datasetId],
+    );
+    const { rows: boards } = await pool.query(
+      `INSERT INTO dashboards.dashboards (owner_id, name) VALUES ($1, 'Board') RETURNING id`,
+      [userId],
+    );
+    const dashboardId = (boards[0] as { id: string }).id;
+    await pool.query(
+      `INSERT INTO dashboards.visualizations (dashboard_id, chart_type, dataset_id, query, position)
+       VALUES ($1, 'BAR', $2, 'SELECT 1', '{"x":0,"y":0,"width":6,"height":4}')`,
+      [dashboardId, datasetId],
+    );
+
+    const feed = subscriber(ownerToken);
+    const events = follow(
+      feed,
+      'subscription { datasetEvents { kind datasetId status dataset { id } } }',
+    );
+    await eventually('the subscription', () => platform.gateway.bus.size >= 1);
+
+    // Someone else cannot delete it, nor can a malformed id reach SQL.
+    const intruder = await platform.login(await platform.createUser('analyst'));
+    expect((await gql(intruder, DELETE, { id: datasetId })).errors?.[0]?.extensions?.code).toBe(
+      'NOT_FOUND',
+    );
+    expect(
+      (await gql(ownerToken, DELETE, { id: "x' OR 1=1 --" })).errors?.[0]?.extensions?.code,
+    ).toBe('BAD_USER_INPUT');
+
+    const deleted = await gql(ownerToken, DELETE, { id: datasetId });
+    expect(deleted.errors).toBeUndefined();
+    expect((deleted.data as { deleteDataset: { datasetId: string } }).deleteDataset.datasetId).toBe(
+      datasetId,
+    );
+    expect(await objectExists(raw.raw_bucket, raw.raw_key)).toBe(false);
+    expect(await objectExists(DATA_BUCKET, processed)).toBe(false);
+    const left = async () => {
+      const { rows: counts } = await pool.query(
+        `SELECT (SELECT count(*) FROM ingestion.datasets WHERE id = $1)
+              + (SELECT count(*) FROM ingestion.jobs WHERE dataset_id = $1)
+              + (SELECT count(*) FROM quality.profiles WHERE dataset_id = $1)
+              + (SELECT count(*) FROM query.queries WHERE dataset_id = $1)
+              + (SELECT count(*) FROM ml.models WHERE dataset_id = $1)
+              + (SELECT count(*) FROM insights.insights WHERE dataset_id = $1)
+              + (SELECT count(*) FROM dashboards.visualizations WHERE dataset_id = $1) AS n`,
+        [datasetId],
+      );
+      return Number((counts[0] as { n: string }).n);
+    };
+    await eventually('every service to delete its rows', async () => (await left()) === 0, 30_000);
+    await eventually(
+      'DELETED on datasetEvents',
+      () =>
+        events.results.some(
+          (r) => (r.data?.datasetEvents as { kind?: string })?.kind === 'DELETED',
+        ),
+      20_000,
+    );
+    const last = events.results.at(-1)!.data!.datasetEvents;
+    expect(last).toEqual({ kind: 'DELETED', datasetId, status: null, dataset: null });
+    // The dashboard itself stays; only the chart of the deleted data set went.
+    expect(
+      (await pool.query('SELECT 1 FROM dashboards.dashboards WHERE id = $1', [dashboardId]))
+        .rowCount,
+    ).toBe(1);
+    // Deleting again: it is gone.
+    expect((await gql(ownerToken, DELETE, { id: datasetId })).errors?.[0]?.extensions?.code).toBe(
+      'NOT_FOUND',
+    );
+    await pool.query('DELETE FROM dashboards.dashboards WHERE id = $1', [dashboardId]);
+    await feed.dispose();
+  });
 });

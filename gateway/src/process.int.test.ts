@@ -92,7 +92,7 @@ describe('service processes', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { msg: string; step?: string });
     const steps = lines.filter((l) => l.msg === 'closed').map((l) => l.step);
-    expect(steps).toEqual(['http', 'postgres']);
+    expect(steps).toEqual(['http', 'ingestion workers', 'postgres']);
     const messages = lines.map((l) => l.msg);
     expect(messages.lastIndexOf('shutdown complete')).toBeGreaterThan(
       messages.lastIndexOf('closed'),

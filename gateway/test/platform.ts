@@ -83,6 +83,8 @@ export async function startPlatform(
     AUTH_KEYS_DIR: keysDir,
     // Each platform counts in its own keys, so runs and files do not share limits.
     RATE_LIMIT_PREFIX: `rl-test-${randomUUID().slice(0, 8)}`,
+    // Its own consumer groups: no other stack on this Kafka takes its events.
+    KAFKA_GROUP_PREFIX: `test-${randomUUID().slice(0, 8)}-`,
     LOGIN_LIMIT_PER_ADDRESS: '10000',
     ...env,
   };

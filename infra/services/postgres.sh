@@ -111,6 +111,14 @@ SELECT format('CREATE ROLE %I', :'user') WHERE NOT EXISTS (SELECT 1 FROM pg_role
 SELECT format('ALTER ROLE %I LOGIN CREATEDB NOSUPERUSER PASSWORD %L', :'user', :'pass') \gexec
 SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'user') WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db') \gexec
 SQL
+  # Two plain roles for the importFromDatabase tests (the app role may not create roles): the tests
+  # grant them SELECT, or write rights, on tables of a source database they create.
+  as_pg_user "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$PGPORT" -U postgres -d postgres >/dev/null <<'SQL' || { report_failure postgres "$PGPORT" "test role setup failed"; return 1; }
+SELECT format('CREATE ROLE %I', r) FROM unnest(ARRAY['import_test_reader', 'import_test_writer']) r
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) \gexec
+ALTER ROLE import_test_reader LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'reader-secret-5f3a';
+ALTER ROLE import_test_writer LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'writer-secret-9b2e';
+SQL
   # What the services do: password login over TCP.
   if ! PGPASSWORD="$PGPASSWORD" "$PG_BIN/psql" -X -q -h "$LISTEN_HOST" -p "$PGPORT" -U "$PGUSER" -d "$PGDATABASE" \
     -c 'SELECT 1' >/dev/null; then

@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Consumer, Kafka } from 'kafkajs';
-import type { Logger } from '@platform/runtime';
+import type { Kafka } from 'kafkajs';
+import { runConsumerInBackground, type Logger, type RunningConsumer } from '@platform/runtime';
 
 export interface BusMessage {
   topic: string;
@@ -28,10 +28,7 @@ const MAX_BUFFERED = 256;
 
 export class SubscriptionBus {
   private readonly registrations = new Set<Registration>();
-  private consumer: Consumer | undefined;
-  private connected = false;
-  private stopped = false;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private consumer: RunningConsumer | undefined;
   private readonly log: Logger;
 
   constructor(
@@ -48,62 +45,24 @@ export class SubscriptionBus {
    * unreachable; `ready` turns true once the consumer has joined its group.
    */
   startInBackground(): void {
-    this.stopped = false;
-    const attempt = async (delayMs: number): Promise<void> => {
-      if (this.stopped) return;
-      try {
-        await this.start();
-      } catch (error) {
-        await this.consumer?.disconnect().catch(() => undefined);
-        if (this.stopped) return;
-        const next = Math.min(delayMs * 2, 30_000);
-        this.log.warn(
-          { err: error, retryInMs: delayMs },
-          'Kafka consumer could not start; retrying',
-        );
-        this.retryTimer = setTimeout(() => void attempt(next), delayMs);
-      }
-    };
-    void attempt(1_000);
-  }
-
-  async start(): Promise<void> {
-    const consumer = this.kafka.consumer({
+    this.consumer = runConsumerInBackground({
+      kafka: this.kafka,
       groupId: this.groupId,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      allowAutoTopicCreation: false,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
-    });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      this.connected = true;
-    });
-    consumer.on(consumer.events.CRASH, (event) => {
-      this.connected = false;
-      this.log.error({ err: event.payload.error }, 'Kafka consumer crashed; kafkajs restarts it');
-    });
-    consumer.on(consumer.events.DISCONNECT, () => {
-      this.connected = false;
-    });
-    this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...this.topics], fromBeginning: false });
-    await consumer.run({
-      eachMessage: async ({ topic, message }) => {
-        let value: unknown;
-        try {
-          value = JSON.parse(message.value?.toString('utf8') ?? 'null');
-        } catch {
-          this.log.warn({ topic, offset: message.offset }, 'dropped a message that is not JSON');
+      topics: this.topics,
+      fromBeginning: false,
+      logger: this.log,
+      handle: async ({ topic, key, offset, value }) => {
+        if (value === undefined) {
+          this.log.warn({ topic, offset }, 'dropped a message that is not JSON');
           return;
         }
-        this.publish({ topic, key: message.key?.toString('utf8') ?? null, value });
+        this.publish({ topic, key, value });
       },
     });
   }
 
   get ready(): boolean {
-    return this.connected;
+    return this.consumer?.ready ?? false;
   }
 
   /** Number of live subscriptions held in this process. */
@@ -189,10 +148,7 @@ export class SubscriptionBus {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
     for (const registration of [...this.registrations]) registration.close();
-    await this.consumer?.disconnect();
-    this.connected = false;
+    await this.consumer?.stop();
   }
 }

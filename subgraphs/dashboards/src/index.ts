@@ -15,7 +15,13 @@ export function start(environment?: Record<string, string | undefined>, exitOnSh
     exitOnShutdown,
     setup: ({ pool }) => {
       const store = createDashboardStore(pool);
-      return { resolvers, policy, createContext: (base) => createContext(base, store) };
+      return {
+        resolvers,
+        policy,
+        createContext: (base) => createContext(base, store),
+        // What this service keeps about a data set goes when the data set does.
+        datasetRows: ['DELETE FROM dashboards.visualizations WHERE dataset_id = $1'],
+      };
     },
   });
 }

@@ -1,6 +1,7 @@
 /** ingestion's own settings, on top of the shared ones (subgraphs/runtime/README.md). */
 import { z } from 'zod';
 import { envFragments } from '@platform/runtime';
+import { importEnv } from './import-config';
 import { MAX_SINGLE_PUT_BYTES, MIN_PART_BYTES } from './upload-rules';
 
 const MiB = 1024 * 1024;
@@ -26,4 +27,5 @@ export const ingestionEnv = {
     .max(7 * 86400)
     .default(3600),
   UPLOAD_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
+  ...importEnv,
 };

@@ -1,10 +1,14 @@
 import { loaderById, loaderByParent, type RequestBase } from '@platform/runtime';
 import type { IngestionStore, JobRow } from './store';
+import type { DatabaseImports } from './database-imports';
+import type { DeleteDataset } from './deletion';
 import type { Uploads } from './uploads';
 
 export interface IngestionDeps {
   store: IngestionStore;
   uploads: Uploads;
+  imports: DatabaseImports;
+  deleteDataset: DeleteDataset;
 }
 
 export function createContext(base: RequestBase, deps: IngestionDeps) {

@@ -2,6 +2,7 @@
 import { DateTimeScalar, isUuid, requireUuid, type Policy } from '@platform/runtime';
 import type { Context } from './context';
 import { listDatasets, listJobs, visible, type DatasetsArgs } from './datasets';
+import type { ImportRequest } from './database-imports';
 import type { DatasetRow, JobRow } from './store';
 import type { CreatedUpload, UploadRequest, UploadedPart } from './uploads';
 
@@ -35,6 +36,10 @@ export const resolvers = {
       ),
     abortUpload: async (_: unknown, args: { uploadId: string }, ctx: Context) =>
       ctx.uploads.abort((await ctx.principal()).userId, requireUuid('uploadId', args.uploadId)),
+    deleteDataset: async (_: unknown, args: { id: string }, ctx: Context) =>
+      ctx.deleteDataset(await ctx.principal(), requireUuid('id', args.id)),
+    importFromDatabase: async (_: unknown, args: ImportRequest, ctx: Context) =>
+      ctx.imports.start((await ctx.principal()).userId, args),
   },
   Upload: {
     expiresAt: (u: CreatedUpload) => u.expiresAt,
@@ -69,5 +74,11 @@ export const resolvers = {
  */
 export const policy = {
   Query: { datasets: 'viewer', dataset: 'viewer', job: 'viewer', jobs: 'viewer' },
-  Mutation: { createUpload: 'analyst', completeUpload: 'analyst', abortUpload: 'analyst' },
+  Mutation: {
+    createUpload: 'analyst',
+    completeUpload: 'analyst',
+    abortUpload: 'analyst',
+    deleteDataset: 'analyst',
+    importFromDatabase: 'analyst',
+  },
 } satisfies Policy;

@@ -75,6 +75,15 @@ export function createUploadStore(pool: Pool) {
 
     inTransaction: transaction,
 
+    /** The owner's upload as it is now (no lock), or undefined. */
+    async find(id: string, ownerId: string): Promise<UploadRow | undefined> {
+      const { rows } = await pool.query(
+        'SELECT * FROM ingestion.uploads WHERE id = $1 AND owner_id = $2',
+        [id, ownerId],
+      );
+      return rows.length === 0 ? undefined : UploadRow.parse(rows[0]);
+    },
+
     /**
      * Runs `work` in a transaction with the owner's upload locked (FOR UPDATE): concurrent
      * completions of one upload run one after the other. Undefined when the caller has no such

@@ -414,6 +414,19 @@ describe('what S3 itself refuses (real HTTP requests to the presigned URL)', () 
     expect(await exists(h.s3, h.bucket, key)).toBe(false);
   });
 
+  it('a part of another length than signed, on every part URL of a multipart upload', async () => {
+    const big = parquetLike(11 * MiB);
+    const multipart = await createUpload(analyst, big, 'PARQUET');
+    expect(multipart.parts).toHaveLength(3);
+    // A short body: S3 answers before reading it (a long one would see the socket closed early).
+    for (const part of multipart.parts) {
+      expect((await fetch(part.url, { method: 'PUT', body: Buffer.alloc(1024) })).status).toBe(403);
+    }
+    expect(ok<boolean>(await analyst.gql(ABORT, { uploadId: multipart.id }), 'abortUpload')).toBe(
+      true,
+    );
+  });
+
   it('a URL used after it expired', async () => {
     const shortLived = createUploads({
       s3: h.s3,

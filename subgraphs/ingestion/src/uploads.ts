@@ -18,12 +18,12 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
-  UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { AppError, badInput, notFound, type Logger } from '@platform/runtime';
 import type pg from 'pg';
+import { partUrlSigner } from './part-urls';
 import { isMissing, s3Unavailable } from './s3-errors';
 import { sniff, SNIFF_BYTES } from './sniff';
 import type { JobRow, IngestionStore } from './store';
@@ -78,6 +78,7 @@ const FILE_SOURCE_TYPES: readonly string[] = ['CSV', 'JSON', 'PARQUET'];
 
 export function createUploads(deps: UploadsDeps) {
   const log = deps.logger.child({ source: 'uploads' });
+  const signParts = partUrlSigner(deps.s3);
 
   async function s3<T>(what: string, call: () => Promise<T>): Promise<T> {
     try {
@@ -248,22 +249,12 @@ export function createUploads(deps: UploadsDeps) {
       );
       if (!UploadId) throw s3Unavailable('start the upload', new Error('no UploadId'), log);
       try {
-        const parts = await Promise.all(
-          plan.parts.map(async (part) => ({
-            ...part,
-            url: await getSignedUrl(
-              deps.s3,
-              new UploadPartCommand({
-                Bucket: deps.bucket,
-                Key: key,
-                UploadId,
-                PartNumber: part.partNumber,
-                ContentLength: part.sizeBytes,
-              }),
-              { expiresIn, signableHeaders: new Set(['content-length']) },
-            ),
-          })),
+        const urls = await signParts(
+          { bucket: deps.bucket, key, uploadId: UploadId },
+          plan.parts,
+          expiresIn,
         );
+        const parts = plan.parts.map((part, i) => ({ ...part, url: urls[i]! }));
         await deps.store.insert({
           ...row,
           multipart_id: UploadId,
@@ -290,28 +281,27 @@ export function createUploads(deps: UploadsDeps) {
     },
 
     async complete(ownerId: string, uploadId: string, parts?: UploadedPart[]): Promise<JobRow> {
-      const outcome = await deps.store.withLocked(uploadId, ownerId, async (upload, tx) => {
-        switch (upload.status) {
-          case 'COMPLETED':
-            return { job: await completedJob(tx, upload) };
-          case 'ABORTED':
-            throw badInput('This upload was cancelled. Start a new upload.', { status: 'ABORTED' });
-          case 'EXPIRED':
-            throw badInput('This upload expired. Start a new upload.', { status: 'EXPIRED' });
-          case 'REJECTED':
-            throw badInput(upload.rejection ?? 'This upload was refused.', { status: 'REJECTED' });
-          case 'PENDING':
-            break;
-        }
+      // The S3 work (finishing a multipart upload, HEAD, the first bytes) happens outside any
+      // transaction: holding a connection and a row lock across it starved the pool under load.
+      const upload = await deps.store.find(uploadId, ownerId);
+      if (!upload) throw notFound('Upload', uploadId);
+      let rejection: string | undefined;
+      if (upload.status === 'PENDING') {
         if (upload.multipart_id) await finishMultipart(upload, parts);
-        const rejection = await inspect(upload);
+        rejection = await inspect(upload);
+      }
+      // Then one short transaction decides, on the row as it is now: a concurrent call may have
+      // completed (same job), cancelled or refused it meanwhile.
+      const outcome = await deps.store.withLocked(uploadId, ownerId, async (current, tx) => {
+        if (current.status === 'COMPLETED') return { job: await completedJob(tx, current) };
+        if (current.status !== 'PENDING') return { refusal: closedUpload(current) };
         if (rejection) {
           // Recorded (and the bytes removed) before the caller hears about it.
-          await s3('remove the refused file', () => discard(upload));
-          await deps.store.setStatus(tx, upload.id, 'REJECTED', rejection);
+          await s3('remove the refused file', () => discard(current));
+          await deps.store.setStatus(tx, current.id, 'REJECTED', rejection);
           return { refusal: badInput(rejection, { status: 'REJECTED' }) };
         }
-        return { job: await deps.store.complete(tx, upload) };
+        return { job: await deps.store.complete(tx, current) };
       });
       if (!outcome) throw notFound('Upload', uploadId);
       if ('refusal' in outcome) throw outcome.refusal;
@@ -346,6 +336,18 @@ export function createUploads(deps: UploadsDeps) {
       });
     },
   };
+
+  /** Why an upload that is no longer pending cannot be completed. */
+  function closedUpload(upload: UploadRow): AppError {
+    switch (upload.status) {
+      case 'ABORTED':
+        return badInput('This upload was cancelled. Start a new upload.', { status: 'ABORTED' });
+      case 'EXPIRED':
+        return badInput('This upload expired. Start a new upload.', { status: 'EXPIRED' });
+      default:
+        return badInput(upload.rejection ?? 'This upload was refused.', { status: upload.status });
+    }
+  }
 
   async function completedJob(tx: pg.PoolClient, upload: UploadRow): Promise<JobRow> {
     const [job] = upload.job_id ? await deps.ingestion.jobsByIds([upload.job_id], tx) : [];

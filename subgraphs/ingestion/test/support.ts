@@ -44,6 +44,8 @@ export async function startIngestion(extra: Record<string, string> = {}): Promis
     ...issuer.env,
     INGESTION_PORT: '0',
     LOG_LEVEL: 'silent',
+    // Its own consumer groups: no other instance on this Kafka takes its events.
+    KAFKA_GROUP_PREFIX: `test-${randomUUID().slice(0, 8)}-`,
     ...extra,
   };
   const server = await start(serverEnv, false);
@@ -112,7 +114,7 @@ export async function listen(brokers: string, topics: string[]) {
       });
     },
   });
-  await eventually('the test consumer to join', () => joined, 30_000);
+  await eventually('the test consumer to join', () => joined, 60_000);
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   return {

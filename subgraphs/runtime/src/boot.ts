@@ -13,6 +13,8 @@ import { JWKS_PATH, remoteKeys } from './auth/jwks';
 import type { Policy } from './auth/policy';
 import { tokenVerifier, type VerifyToken } from './auth/tokens';
 import { cachedVerifier } from './auth/verified-cache';
+import { startDatasetDeletions } from './dataset-deletions';
+import { createKafka } from './kafka';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { createPool, type Pool } from './postgres';
@@ -21,7 +23,12 @@ import { startSubgraph, type RequestBase, type RunningServer } from './subgraph'
 import { SUBGRAPHS, defaultSubgraphUrl, portVariable, type SubgraphName } from './services';
 import type { HealthChecks } from './health';
 
-const baseShape = { ...envFragments.service, ...envFragments.postgres, ...envFragments.auth };
+const baseShape = {
+  ...envFragments.service,
+  ...envFragments.postgres,
+  ...envFragments.auth,
+  ...envFragments.kafka,
+};
 
 /** identity's JWKS document: AUTH_JWKS_URL, else beside IDENTITY_URL, else the local default. */
 export function jwksUrl(config: {
@@ -80,6 +87,11 @@ export interface SubgraphDefinition<C extends RequestBase> {
   close?: () => Promise<void>;
   /** Extra HTTP routes of the service. */
   routes?: (app: Express) => void;
+  /**
+   * DELETE statements of the rows this service keeps about a data set (`$1`: its id), run when
+   * the data set is deleted (see dataset-deletions.ts).
+   */
+  datasetRows?: readonly string[];
 }
 
 export async function bootSubgraph<E extends z.ZodRawShape, C extends RequestBase>(options: {
@@ -132,9 +144,21 @@ export async function bootSubgraph<E extends z.ZodRawShape, C extends RequestBas
     routes: definition.routes,
     introspection: config.NODE_ENV !== 'production',
   });
-  // In this order: stop accepting requests, stop the service's own workers, close the pool.
+  // In this order: stop accepting requests, stop the service's own workers and consumers, close
+  // the pool.
   shutdown.add('http', server.close);
   if (definition.close) shutdown.add(`${options.name} workers`, definition.close);
+  if (definition.datasetRows?.length) {
+    const deletions = startDatasetDeletions({
+      service: options.name,
+      groupPrefix: config.KAFKA_GROUP_PREFIX,
+      kafka: createKafka(options.name, config.KAFKA_BROKERS, logger),
+      pool,
+      logger,
+      statements: definition.datasetRows,
+    });
+    shutdown.add('dataset deletions', deletions.stop);
+  }
   shutdown.add('postgres', () => pool.end());
   await definition.afterStart?.();
   return { ...server, deps, close: () => shutdown.run('close') };

@@ -63,6 +63,14 @@ export const envFragments = {
           .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port'))
           .min(1, 'needs at least one broker'),
       ),
+    /**
+     * Put before every consumer group name of the service: lets several stacks (or test runs)
+     * share one Kafka without taking each other's messages. Empty by default.
+     */
+    KAFKA_GROUP_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{0,100}$/, 'letters, digits, . _ - (at most 100)')
+      .default(''),
   },
   s3: {
     S3_ENDPOINT: url(['http:', 'https:']).optional(),

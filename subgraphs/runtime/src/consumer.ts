@@ -37,6 +37,8 @@ export function runConsumerInBackground(options: ConsumerOptions): RunningConsum
   let ready = false;
   let stopped = false;
   let retryTimer: NodeJS.Timeout | undefined;
+  /** The attempt under way, which `stop` waits for before disconnecting. */
+  let starting: Promise<void> | undefined;
 
   async function start(): Promise<void> {
     consumer = options.kafka.consumer({
@@ -44,7 +46,18 @@ export function runConsumerInBackground(options: ConsumerOptions): RunningConsum
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       allowAutoTopicCreation: false,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
+      retry: {
+        retries: Number.MAX_SAFE_INTEGER,
+        initialRetryTime: 300,
+        maxRetryTime: 5_000,
+        // kafkajs restarts a crashed consumer on a timer; once stopped, it must stay stopped.
+        restartOnFailure: async () => !stopped,
+      },
+    });
+    const self = consumer;
+    // A restart that was already scheduled when `stop` ran: disconnect it again.
+    consumer.on(consumer.events.CONNECT, () => {
+      if (stopped) void self.disconnect().catch(() => undefined);
     });
     consumer.on(consumer.events.GROUP_JOIN, () => (ready = true));
     consumer.on(consumer.events.DISCONNECT, () => (ready = false));
@@ -53,7 +66,9 @@ export function runConsumerInBackground(options: ConsumerOptions): RunningConsum
       log.error({ err: event.payload.error }, 'Kafka consumer crashed; kafkajs restarts it');
     });
     await consumer.connect();
+    if (stopped) return; // `stop` came while connecting: it disconnects once this returns
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+    if (stopped) return;
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
         let value: unknown;
@@ -76,7 +91,8 @@ export function runConsumerInBackground(options: ConsumerOptions): RunningConsum
   const attempt = async (delayMs: number): Promise<void> => {
     if (stopped) return;
     try {
-      await start();
+      starting = start();
+      await starting;
     } catch (error) {
       await consumer?.disconnect().catch(() => undefined);
       if (stopped) return;
@@ -93,6 +109,7 @@ export function runConsumerInBackground(options: ConsumerOptions): RunningConsum
     async stop() {
       stopped = true;
       clearTimeout(retryTimer);
+      await starting?.catch(() => undefined);
       await consumer?.disconnect().catch(() => undefined);
       ready = false;
     },

@@ -8,6 +8,7 @@ export * from './kafka';
 export * from './outbox';
 export * from './s3';
 export * from './consumer';
+export * from './dataset-deletions';
 export * from './health';
 export * from './shutdown';
 export * from './request-context';

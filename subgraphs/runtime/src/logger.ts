@@ -10,7 +10,15 @@ export function createLogger(service: string, level: string = 'info'): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: {
-      paths: ['*.password', '*.token', '*.authorization', 'req.headers.authorization', '*.secret'],
+      paths: [
+        'password',
+        '*.password',
+        '*.*.password',
+        '*.token',
+        '*.authorization',
+        'req.headers.authorization',
+        '*.secret',
+      ],
       censor: '[redacted]',
     },
   });
