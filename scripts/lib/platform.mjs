@@ -81,7 +81,12 @@ function tail(file, lines = 20) {
 export async function startPlatform({ env, offset = 0, processorBinary, logDir }) {
   mkdirSync(logDir, { recursive: true });
   const ports = platformPorts(env, offset);
-  const common = { ...env, NODE_ENV: env.NODE_ENV ?? 'development' };
+  const common = {
+    ...env,
+    NODE_ENV: env.NODE_ENV ?? 'development',
+    // The app's origin may PUT upload bytes to S3 (ingestion adds it to the bucket's CORS rule).
+    UPLOAD_CORS_ORIGINS: `http://127.0.0.1:${ports.gateway}`,
+  };
   /** @type {Record<string, string>} */
   const portEnv = {};
   for (const [name, port] of Object.entries(ports.subgraphs)) {

@@ -26,6 +26,17 @@ export const ingestionEnv = {
     .min(0)
     .max(7 * 86400)
     .default(3600),
+  /** App origins allowed to PUT to the raw bucket, comma-separated (see bucket-cors.ts). */
+  UPLOAD_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ })).max(20)),
   UPLOAD_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   ...importEnv,
 };

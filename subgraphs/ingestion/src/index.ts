@@ -10,6 +10,7 @@ import {
   runMain,
 } from '@platform/runtime';
 import { ingestionEnv } from './config';
+import { allowBrowserUploads } from './bucket-cors';
 import { createContext } from './context';
 import { loadCredentialsKey } from './credentials-key';
 import { createDatabaseImports } from './database-imports';
@@ -83,6 +84,7 @@ export function start(environment?: Record<string, string | undefined>, exitOnSh
         policy,
         createContext: (base) => createContext(base, { store, uploads, deleteDataset, imports }),
         afterStart: async () => {
+          await allowBrowserUploads(s3, config.S3_RAW_BUCKET, config.UPLOAD_CORS_ORIGINS, logger);
           await relay.start();
           consumer = startJobEventConsumer({
             kafka,

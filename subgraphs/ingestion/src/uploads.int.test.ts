@@ -28,6 +28,7 @@ import { createIngestionStore } from './store';
 import { createUploadStore } from './upload-store';
 import { createUploads } from './uploads';
 
+const APP_ORIGIN = 'http://127.0.0.1:4999';
 let h: Harness;
 let events: Listener;
 let analyst: Caller;
@@ -38,6 +39,7 @@ beforeAll(async () => {
     UPLOAD_SINGLE_PUT_MAX_BYTES: String(1 * MiB),
     UPLOAD_PART_BYTES: String(5 * MiB),
     UPLOAD_SWEEP_INTERVAL_SECONDS: '3600',
+    UPLOAD_CORS_ORIGINS: APP_ORIGIN,
   });
   events = await listen(h.env.KAFKA_BROKERS!, ['data.ingestion', 'dataset.events']);
   analyst = await h.user();
@@ -374,6 +376,23 @@ describe('bad input to createUpload: a clear refusal, no upload, nothing signed'
     });
     expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
+});
+
+it("a browser on the app's origin may PUT to S3 and read the ETag; another origin may not", async () => {
+  const preflight = (origin: string) =>
+    fetch(`${h.env.S3_ENDPOINT}/${h.bucket}/raw/any`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+  const allowed = await preflight(APP_ORIGIN);
+  expect(allowed.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+  expect(allowed.headers.get('access-control-expose-headers')).toMatch(/etag/i);
+  const other = await preflight('http://attacker.example');
+  expect(other.headers.get('access-control-allow-origin')).toBeNull();
 });
 
 describe('what S3 itself refuses (real HTTP requests to the presigned URL)', () => {
