@@ -170,6 +170,18 @@ const parquetLike = (size: number) => {
   return bytes;
 };
 
+/** The uploads service of the running subgraph, but with URLs that expire after one second. */
+const shortLivedUploads = () =>
+  createUploads({
+    s3: h.s3,
+    bucket: h.bucket,
+    limits: { maxBytes: 10 * MiB, singlePutMaxBytes: MiB, partBytes: 5 * MiB },
+    urlTtlSeconds: 1,
+    store: createUploadStore(h.server.deps.pool),
+    ingestion: createIngestionStore(h.server.deps.pool),
+    logger: h.server.deps.logger,
+  });
+
 async function uploadRow(id: string) {
   const { rows } = await h.server.deps.pool.query('SELECT * FROM ingestion.uploads WHERE id = $1', [
     id,
@@ -447,15 +459,7 @@ describe('what S3 itself refuses (real HTTP requests to the presigned URL)', () 
   });
 
   it('a URL used after it expired', async () => {
-    const shortLived = createUploads({
-      s3: h.s3,
-      bucket: h.bucket,
-      limits: { maxBytes: 10 * MiB, singlePutMaxBytes: MiB, partBytes: 5 * MiB },
-      urlTtlSeconds: 1,
-      store: createUploadStore(h.server.deps.pool),
-      ingestion: createIngestionStore(h.server.deps.pool),
-      logger: h.server.deps.logger,
-    });
+    const shortLived = shortLivedUploads();
     const expiring = await shortLived.create(analyst.id, {
       fileName: 'late.csv',
       contentType: 'text/csv',
@@ -607,15 +611,7 @@ describe('cancelling and expiry leave nothing in S3', () => {
   });
 
   it('the sweeper cancels uploads nobody completed once their URLs expired', async () => {
-    const uploads = createUploads({
-      s3: h.s3,
-      bucket: h.bucket,
-      limits: { maxBytes: 10 * MiB, singlePutMaxBytes: MiB, partBytes: 5 * MiB },
-      urlTtlSeconds: 1,
-      store: createUploadStore(h.server.deps.pool),
-      ingestion: createIngestionStore(h.server.deps.pool),
-      logger: h.server.deps.logger,
-    });
+    const uploads = shortLivedUploads();
     const caller = await h.user();
     const bytes = csv(4);
     const created = await uploads.create(caller.id, {
