@@ -196,6 +196,16 @@ it('an uploaded CSV becomes a queued job; processing events move the job and bot
     rowsProcessed: 2,
   });
   await eventually('progress delivered', () => progress.results.length === 1, 20_000);
+  // Progress and completion travel on different topics, which Kafka does not order between
+  // them: like the processor, send the completion once the progress has been applied.
+  await eventually(
+    'PROCESSING announced',
+    () =>
+      datasets.results.some(
+        (r) => (r.data?.datasetEvents as { kind?: string })?.kind === 'PROCESSING',
+      ),
+    20_000,
+  );
   expect(progress.results[0]!.data!.jobUpdated).toMatchObject({
     status: 'PROCESSING',
     progress: 50,
@@ -216,8 +226,6 @@ it('an uploaded CSV becomes a queued job; processing events move the job and bot
       datasets.results.some((r) => (r.data!.datasetEvents as { kind: string }).kind === 'READY'),
     20_000,
   );
-  // The kinds first: a failure then shows what arrived.
-  expect(datasets.results.map((r) => r)).toHaveLength(3);
   expect(datasets.results.map((r) => r.data!.datasetEvents)).toEqual([
     {
       kind: 'CREATED',

@@ -16,7 +16,7 @@ import type pg from 'pg';
 import { open } from './credentials-key';
 import { datasetEvent } from './dataset-events';
 import type { SourceConnection } from './import-rules';
-import { DATA_INGESTION_TOPIC } from './upload-store';
+import { ingestionEvent } from './ingestion-event';
 
 export interface ClaimedImport {
   jobId: string;
@@ -197,21 +197,18 @@ export function createExtractionStore(pool: Pool, key: Buffer) {
           [claim.datasetId, object.bucket, object.key, object.sizeBytes],
         );
         await tx.query(`UPDATE ingestion.jobs SET updated_at = now() WHERE id = $1`, [claim.jobId]);
-        await enqueueEvent(tx, 'ingestion', {
-          topic: DATA_INGESTION_TOPIC,
-          key: claim.jobId,
-          payload: {
-            eventId: randomUUID(),
-            occurredAt: new Date().toISOString(),
+        await enqueueEvent(
+          tx,
+          'ingestion',
+          ingestionEvent({
             jobId: claim.jobId,
             datasetId: claim.datasetId,
             userId: claim.ownerId,
             sourceType: 'PARQUET',
             rawObject: { bucket: object.bucket, key: object.key },
             sizeBytes: object.sizeBytes,
-            version: 1,
-          },
-        });
+          }),
+        );
         return 'done';
       });
     },

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { enqueueEvent, withTransaction, type Pool } from '@platform/runtime';
 import type pg from 'pg';
 import { datasetEvent } from './dataset-events';
+import { ingestionEvent } from './ingestion-event';
 import { JobRow } from './store';
-import type { FileSourceType } from './upload-rules';
 
 const bigint = z.union([z.string(), z.number()]).transform((v) => Number(v));
 
@@ -44,8 +44,6 @@ export type NewUpload = Pick<
   | 'part_count'
   | 'expires_at'
 >;
-
-export const DATA_INGESTION_TOPIC = 'data.ingestion';
 
 export function createUploadStore(pool: Pool) {
   const transaction = <T>(work: (tx: pg.PoolClient) => Promise<T>) => withTransaction(pool, work);
@@ -150,21 +148,19 @@ export function createUploadStore(pool: Pool) {
         [upload.id, jobId, datasetId],
       );
       const occurredAt = (datasets[0] as { created_at: Date }).created_at.toISOString();
-      await enqueueEvent(tx, 'ingestion', {
-        topic: DATA_INGESTION_TOPIC,
-        key: jobId,
-        payload: {
-          eventId: randomUUID(),
-          occurredAt,
+      await enqueueEvent(
+        tx,
+        'ingestion',
+        ingestionEvent({
           jobId,
           datasetId,
           userId: upload.owner_id,
-          sourceType: upload.source_type satisfies FileSourceType,
+          sourceType: upload.source_type,
           rawObject: { bucket: upload.bucket, key: upload.object_key },
           sizeBytes: upload.size_bytes,
-          version: 1,
-        },
-      });
+          occurredAt,
+        }),
+      );
       await enqueueEvent(
         tx,
         'ingestion',
