@@ -128,6 +128,9 @@ async function endToEnd() {
     DATABASE_URL: databaseUrl,
     PLATFORM_PORT_OFFSET: String(E2E_PORT_OFFSET),
     PLATFORM_PROCESSOR_PROFILE: 'dev',
+    // Two part URLs up front: the app's multipart upload asks uploadPartUrls for the others, as
+    // for any file of more than 8 parts at the defaults.
+    UPLOAD_PART_URLS_UP_FRONT: '2',
     // Its own rate-limit counters: runs a few minutes apart must not share sign-in limits.
     RATE_LIMIT_PREFIX: `rl-e2e-${Date.now().toString(36)}`,
   };

@@ -477,7 +477,13 @@ describe('uploading data and following its processing', () => {
   test('a file larger than one PUT goes in parallel parts, with their ETags, and is queued', async () => {
     const { page, problems } = await newPage();
     const dir = await mkdtemp(path.join(tmpdir(), 'upload-e2e-'));
-    // Over ingestion's 64 MiB single-PUT limit: five parts of 16 MiB (the last one smaller).
+    // Over ingestion's 64 MiB single-PUT limit: five parts of 16 MiB (the last one smaller), two
+    // URLs signed up front (npm test's setting), the other three asked for while sending.
+    const askedForUrls: string[] = [];
+    page.on('request', (request) => {
+      const body = request.postData() ?? '';
+      if (request.method() === 'POST' && body.includes('uploadPartUrls')) askedForUrls.push(body);
+    });
     const file = path.join(dir, `e2e-large-${suffix}.csv`);
     const line = Buffer.from('1,Somewhere,12.5,2026-11-24T10:00:00Z\n');
     const size = 70 * 1024 * 1024;
@@ -506,6 +512,8 @@ describe('uploading data and following its processing', () => {
         );
         expect(rows[0]).toMatchObject({ part_count: 5, status: 'COMPLETED' });
         expect(Number(rows[0].size_bytes)).toBe(size);
+        expect(askedForUrls).toHaveLength(1);
+        expect(JSON.parse(askedForUrls[0]!).variables.partNumbers).toEqual([3, 4, 5]);
         expectNoProblems(problems);
       });
     } finally {

@@ -35,10 +35,11 @@ s3_launch() {
   [[ -x $VERSITYGW_BIN ]] || { warn "s3: $VERSITYGW_BIN not found; run infra/install.sh"; return 1; }
   mkdir -p "$dir/buckets"
   # Root credentials through the environment (versitygw reads ROOT_ACCESS_KEY_ID /
-  # ROOT_SECRET_ACCESS_KEY), so they do not show in `ps`.
+  # ROOT_SECRET_ACCESS_KEY), so they do not show in `ps`. Keep-alive as S3 does (versitygw closes
+  # every connection by default: each SDK call then paid a TCP connect).
   ROOT_ACCESS_KEY_ID="$S3_ACCESS_KEY_ID" ROOT_SECRET_ACCESS_KEY="$S3_SECRET_ACCESS_KEY" \
     launch s3 "$VERSITYGW_BIN" --port "$LISTEN_HOST:$S3_PORT" --region "$S3_REGION" \
-    --cors-allow-origin "$S3_CORS_ORIGIN" --quiet \
+    --cors-allow-origin "$S3_CORS_ORIGIN" --quiet --keep-alive \
     posix "$dir/buckets" ||
     { report_failure s3 "$S3_PORT" "could not spawn versitygw"; return 1; }
 }

@@ -17,8 +17,11 @@ const REQUEST_TIMEOUT_MS = 120_000;
 
 export const CREATE = `mutation BenchCreateUpload($fileName: String!, $contentType: String!, $sizeBytes: Float!, $sourceType: SourceType!) {
   createUpload(fileName: $fileName, contentType: $contentType, sizeBytes: $sizeBytes, sourceType: $sourceType) {
-    id method url parts { partNumber url sizeBytes } headers { name value }
+    id method url partCount parts { partNumber url sizeBytes } headers { name value }
   }
+}`;
+export const PART_URLS = `mutation BenchUploadPartUrls($uploadId: ID!, $partNumbers: [Int!]!) {
+  uploadPartUrls(uploadId: $uploadId, partNumbers: $partNumbers) { parts { partNumber url sizeBytes } }
 }`;
 export const COMPLETE = `mutation BenchCompleteUpload($uploadId: ID!, $parts: [UploadedPart!]) {
   completeUpload(uploadId: $uploadId, parts: $parts) { id status dataset { id } }
@@ -27,7 +30,7 @@ export const ABORT = `mutation BenchAbortUpload($uploadId: ID!) { abortUpload(up
 
 /**
  * @typedef {{ partNumber: number, url: string, sizeBytes: number }} PlannedPart
- * @typedef {{ id: string, method: 'SINGLE_PUT' | 'MULTIPART', url: string | null,
+ * @typedef {{ id: string, method: 'SINGLE_PUT' | 'MULTIPART', url: string | null, partCount: number,
  *   parts: PlannedPart[], headers: { name: string, value: string }[] }} Upload
  * @typedef {{ partNumber: number, etag: string }} SentPart
  * @typedef {{ ms: number, value?: any, error?: string }} Answer
@@ -140,6 +143,33 @@ export async function sendBuffer(upload, bytes, agent, partsInFlight = 1) {
       etag: await put(part.url, {}, slice, slice.length, agent),
     };
   });
+}
+
+/**
+ * The upload with every part's URL: createUpload signs the first few, the others are asked for
+ * (uploadPartUrls) 100 at a time, as the app does while sending.
+ * @param {string} gatewayUrl @param {string} authorization @param {Upload} upload
+ * @returns {Promise<Upload>}
+ */
+export async function withAllParts(gatewayUrl, authorization, upload) {
+  const parts = [...upload.parts];
+  for (let first = parts.length + 1; first <= upload.partCount; first += 100) {
+    const partNumbers = Array.from(
+      { length: Math.min(100, upload.partCount - first + 1) },
+      (_, i) => first + i,
+    );
+    const answer = await gql(
+      gatewayUrl,
+      authorization,
+      PART_URLS,
+      { uploadId: upload.id, partNumbers },
+      'uploadPartUrls',
+    );
+    parts.push(
+      .../** @type {{ parts: PlannedPart[] }} */ (valueOf(answer, 'uploadPartUrls')).parts,
+    );
+  }
+  return { ...upload, parts };
 }
 
 /** Where each part starts in the file. @param {PlannedPart[]} parts */

@@ -1,8 +1,12 @@
 // @ts-check
 /**
  * createUpload and completeUpload through the gateway with many users at once (ingestion issue,
- * goal: p95 < 50 ms whatever the file size). In each phase every user makes the same call, users
- * all at once, each user's calls one after another; only the mutation is timed:
+ * goal: p95 < 50 ms whatever the file size). Only the mutations are timed.
+ *   0. users uploading at once: each user, starting at a random moment in the first second,
+ *      uploads `rounds` files one after the other as the app does (createUpload, PUT the bytes,
+ *      completeUpload), files of 1 KiB to 4 MiB;
+ * Then bursts, every user making the same call in the same millisecond, each user's calls one
+ * after another (throughput-bound: on 2 cores the calls queue for the CPU):
  *   1. createUpload of a 1 KiB CSV (one presigned PUT), `rounds` times per user;
  *   2. createUpload of a 5 GiB CSV (a multipart plan; no byte is sent), once per user, then each
  *      cancelled with abortUpload (not timed);
@@ -15,6 +19,7 @@ import { loadAverage, percentile, report } from './stats.mjs';
 import {
   ABORT,
   COMPLETE,
+  withAllParts,
   CREATE,
   GiB,
   KiB,
@@ -178,7 +183,12 @@ async function multipartPhase(ctx, users, sizeBytes, name) {
     () => [0],
     (user) => create(ctx, user, sizeBytes),
   );
-  const uploads = created(creates);
+  const uploads = await Promise.all(
+    created(creates).map(async ({ user, upload }) => ({
+      user,
+      upload: await withAllParts(ctx.gatewayUrl, user.authorization, upload),
+    })),
+  );
   const parts = uploads[0]?.upload.parts.length ?? 0;
   if (uploads.some(({ upload }) => upload.method !== 'MULTIPART')) {
     throw new Error(`a ${name} upload was not planned as multipart`);
@@ -196,6 +206,37 @@ async function multipartPhase(ctx, users, sizeBytes, name) {
   );
   figures.push(reportAnswers(`completeUpload ${name} (${parts} parts)`, completes));
   return figures;
+}
+
+/** File sizes of the users-uploading phase, in turn: from a small export to a few MiB. */
+const SESSION_SIZES = [KiB, 64 * KiB, 512 * KiB, 4 * MiB];
+
+/**
+ * Every user uploads `rounds` files one after the other, as the app does; users start at random
+ * moments within the first second, as people do.
+ * @param {Context} ctx @param {number} rounds
+ */
+async function usersUploading(ctx, rounds) {
+  const files = SESSION_SIZES.map((size) => csvBytes(size));
+  /** @type {{ user: BenchUser, answer: Answer }[]} */ const creates = [];
+  /** @type {{ user: BenchUser, answer: Answer }[]} */ const completes = [];
+  await Promise.all(
+    ctx.users.map(async (user, u) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 1000));
+      for (let round = 0; round < rounds; round += 1) {
+        const bytes = /** @type {Buffer} */ (files[(u + round) % files.length]);
+        const created = await create(ctx, user, bytes.length);
+        creates.push({ user, answer: created });
+        if (created.error) continue;
+        await sendBuffer(created.value, bytes, ctx.agent);
+        completes.push({ user, answer: await complete(ctx, user, created.value) });
+      }
+    }),
+  );
+  return [
+    reportAnswers('createUpload, users uploading', creates),
+    reportAnswers('completeUpload, users uploading', completes),
+  ];
 }
 
 /** createUpload one call at a time. @param {Context} ctx @param {number} sizeBytes @param {number} count */
@@ -218,7 +259,12 @@ export async function uploadLatency(ctx, { rounds, multipartUsers, singlePutMaxB
     `\ncreateUpload / completeUpload through the gateway, ${ctx.users.length} users at once (goal: p95 < ${GOAL_MS} ms, whatever the size)`,
   );
   console.log(`  machine: ${loadAverage()}`);
-  const figures = await singlePutPhases(ctx, rounds);
+  console.log(
+    `  users uploading at once: ${rounds} files each (${SESSION_SIZES.map((b) => `${b / KiB} KiB`).join(', ')} in turn), create + PUT + complete`,
+  );
+  const figures = await usersUploading(ctx, rounds);
+  console.log('  bursts: every user makes the same call at the same moment');
+  figures.push(...(await singlePutPhases(ctx, rounds)));
   if (multipartUsers > 0) {
     const name = `${singlePutMaxBytes / MiB} MiB + 1 KiB`;
     console.log(`  multipart: ${multipartUsers} users at once, one upload each, parts sent first`);

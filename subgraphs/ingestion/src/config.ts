@@ -17,6 +17,8 @@ export const ingestionEnv = {
   UPLOAD_SINGLE_PUT_MAX_BYTES: bytes(64 * MiB, 1, MAX_SINGLE_PUT_BYTES),
   /** Multipart part size (default 16 MiB; S3 needs at least 5 MiB). */
   UPLOAD_PART_BYTES: bytes(16 * MiB, MIN_PART_BYTES, MAX_SINGLE_PUT_BYTES),
+  /** Part URLs createUpload signs up front; uploadPartUrls gives the others (default 8). */
+  UPLOAD_PART_URLS_UP_FRONT: z.coerce.number().int().min(1).max(100).default(8),
   /** How long presigned URLs stay valid (default 15 minutes). */
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(900),
   /** Pending uploads are cancelled (and their bytes removed) this long after their URLs expire. */

@@ -51,6 +51,7 @@ export function start(environment?: Record<string, string | undefined>, exitOnSh
           partBytes: config.UPLOAD_PART_BYTES,
         },
         urlTtlSeconds: config.UPLOAD_URL_TTL_SECONDS,
+        partUrlsUpFront: config.UPLOAD_PART_URLS_UP_FRONT,
         store: createUploadStore(pool),
         ingestion: store,
         logger,

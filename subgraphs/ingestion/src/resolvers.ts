@@ -4,7 +4,7 @@ import type { Context } from './context';
 import { listDatasets, listJobs, visible, type DatasetsArgs } from './datasets';
 import type { ImportRequest } from './database-imports';
 import type { DatasetRow, JobRow } from './store';
-import type { CreatedUpload, UploadRequest, UploadedPart } from './uploads';
+import type { CreatedUpload, PartUrls, UploadRequest, UploadedPart } from './uploads';
 
 export const resolvers = {
   DateTime: DateTimeScalar,
@@ -34,6 +34,16 @@ export const resolvers = {
         requireUuid('uploadId', args.uploadId),
         args.parts ?? undefined,
       ),
+    uploadPartUrls: async (
+      _: unknown,
+      args: { uploadId: string; partNumbers: number[] },
+      ctx: Context,
+    ) =>
+      ctx.uploads.partUrls(
+        (await ctx.principal()).userId,
+        requireUuid('uploadId', args.uploadId),
+        args.partNumbers,
+      ),
     abortUpload: async (_: unknown, args: { uploadId: string }, ctx: Context) =>
       ctx.uploads.abort((await ctx.principal()).userId, requireUuid('uploadId', args.uploadId)),
     deleteDataset: async (_: unknown, args: { id: string }, ctx: Context) =>
@@ -43,6 +53,9 @@ export const resolvers = {
   },
   Upload: {
     expiresAt: (u: CreatedUpload) => u.expiresAt,
+  },
+  UploadPartUrls: {
+    expiresAt: (u: PartUrls) => u.expiresAt,
   },
   Dataset: {
     __resolveReference: async (ref: { id: string }, ctx: Context) =>
@@ -77,6 +90,7 @@ export const policy = {
   Mutation: {
     createUpload: 'analyst',
     completeUpload: 'analyst',
+    uploadPartUrls: 'analyst',
     abortUpload: 'analyst',
     deleteDataset: 'analyst',
     importFromDatabase: 'analyst',

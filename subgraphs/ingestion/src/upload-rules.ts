@@ -116,11 +116,41 @@ export function planTransfer(sizeBytes: number, limits: UploadLimits): TransferP
   }
   const partBytes = Math.max(limits.partBytes, MIN_PART_BYTES, Math.ceil(sizeBytes / MAX_PARTS));
   const count = Math.ceil(sizeBytes / partBytes);
-  const parts = Array.from({ length: count }, (_, i) => ({
-    partNumber: i + 1,
-    sizeBytes: i < count - 1 ? partBytes : sizeBytes - partBytes * (count - 1),
-  }));
+  const parts = Array.from({ length: count }, (_, i) =>
+    partOf(i + 1, { sizeBytes, partBytes, partCount: count }),
+  );
   return { kind: 'multipart', partBytes, parts };
+}
+
+/** A part of a multipart upload: all are `partBytes` long but the last, which has the rest. */
+export function partOf(
+  partNumber: number,
+  upload: { sizeBytes: number; partBytes: number; partCount: number },
+): { partNumber: number; sizeBytes: number } {
+  const { sizeBytes, partBytes, partCount } = upload;
+  return {
+    partNumber,
+    sizeBytes: partNumber < partCount ? partBytes : sizeBytes - partBytes * (partCount - 1),
+  };
+}
+
+/** Part URLs one uploadPartUrls call may ask for. */
+export const MAX_PART_URLS_PER_CALL = 100;
+
+/** The part numbers asked for, each 1 to `partCount` and once, at most MAX_PART_URLS_PER_CALL. */
+export function checkPartNumbers(partNumbers: readonly number[], partCount: number): number[] {
+  const valid =
+    partNumbers.length >= 1 &&
+    partNumbers.length <= MAX_PART_URLS_PER_CALL &&
+    new Set(partNumbers).size === partNumbers.length &&
+    partNumbers.every((n) => Number.isInteger(n) && n >= 1 && n <= partCount);
+  if (!valid) {
+    throw badInput(
+      `Ask for 1 to ${MAX_PART_URLS_PER_CALL} different part numbers, each from 1 to ${partCount}.`,
+      { field: 'partNumbers', partCount },
+    );
+  }
+  return [...partNumbers];
 }
 
 export function formatBytes(bytes: number): string {

@@ -83,6 +83,24 @@ export function createUploadStore(pool: Pool) {
     },
 
     /**
+     * The owner's upload if it is still pending, its expiry moved to `expiresAt` (never earlier);
+     * undefined otherwise.
+     */
+    async extendPending(
+      id: string,
+      ownerId: string,
+      expiresAt: Date,
+    ): Promise<UploadRow | undefined> {
+      const { rows } = await pool.query(
+        `UPDATE ingestion.uploads SET expires_at = greatest(expires_at, $3), updated_at = now()
+          WHERE id = $1 AND owner_id = $2 AND status = 'PENDING'
+          RETURNING *`,
+        [id, ownerId, expiresAt],
+      );
+      return rows.length === 0 ? undefined : UploadRow.parse(rows[0]);
+    },
+
+    /**
      * Runs `work` in a transaction with the owner's upload locked (FOR UPDATE): concurrent
      * completions of one upload run one after the other. Undefined when the caller has no such
      * upload.

@@ -38,6 +38,8 @@ beforeAll(async () => {
     // Small thresholds so multipart is exercised with files of a few MiB.
     UPLOAD_SINGLE_PUT_MAX_BYTES: String(1 * MiB),
     UPLOAD_PART_BYTES: String(5 * MiB),
+    // One part URL up front: the others come from uploadPartUrls, as for any large file.
+    UPLOAD_PART_URLS_UP_FRONT: '1',
     UPLOAD_SWEEP_INTERVAL_SECONDS: '3600',
     UPLOAD_CORS_ORIGINS: APP_ORIGIN,
   });
@@ -52,7 +54,7 @@ afterAll(async () => {
 
 const CREATE = `mutation($fileName: String!, $contentType: String!, $sizeBytes: Float!, $sourceType: SourceType!) {
   createUpload(fileName: $fileName, contentType: $contentType, sizeBytes: $sizeBytes, sourceType: $sourceType) {
-    id fileName sourceType sizeBytes method url partSizeBytes expiresAt
+    id fileName sourceType sizeBytes method url partSizeBytes partCount expiresAt
     parts { partNumber url sizeBytes }
     headers { name value }
   }
@@ -63,15 +65,28 @@ const COMPLETE = `mutation($uploadId: ID!, $parts: [UploadedPart!]) {
   }
 }`;
 const ABORT = `mutation($uploadId: ID!) { abortUpload(uploadId: $uploadId) }`;
+const PART_URLS = `mutation($uploadId: ID!, $partNumbers: [Int!]!) {
+  uploadPartUrls(uploadId: $uploadId, partNumbers: $partNumbers) {
+    parts { partNumber url sizeBytes }
+    expiresAt
+  }
+}`;
 
 interface Upload {
   id: string;
   method: 'SINGLE_PUT' | 'MULTIPART';
   url: string | null;
   sizeBytes: number;
-  parts: { partNumber: number; url: string; sizeBytes: number }[];
+  parts: Part[];
+  partSizeBytes: number | null;
+  partCount: number;
   headers: { name: string; value: string }[];
   expiresAt: string;
+}
+interface Part {
+  partNumber: number;
+  url: string;
+  sizeBytes: number;
 }
 interface Job {
   id: string;
@@ -116,8 +131,23 @@ async function createUpload(
   );
 }
 
+/** Every part of a multipart upload: those createUpload gave, then the rest from uploadPartUrls. */
+async function allParts(caller: Caller, upload: Upload): Promise<Part[]> {
+  const missing = Array.from({ length: upload.partCount }, (_, i) => i + 1).filter(
+    (n) => !upload.parts.some((p) => p.partNumber === n),
+  );
+  const more =
+    missing.length === 0
+      ? []
+      : ok<{ parts: Part[] }>(
+          await caller.gql(PART_URLS, { uploadId: upload.id, partNumbers: missing }),
+          'uploadPartUrls',
+        ).parts;
+  return [...upload.parts, ...more].sort((a, b) => a.partNumber - b.partNumber);
+}
+
 /** Sends the bytes as a browser would: straight to S3, parts in parallel. Returns the part ETags. */
-async function send(upload: Upload, bytes: Buffer) {
+async function send(upload: Upload, bytes: Buffer, caller: Caller = analyst) {
   if (upload.method === 'SINGLE_PUT') {
     const response = await fetch(upload.url!, {
       method: 'PUT',
@@ -128,7 +158,7 @@ async function send(upload: Upload, bytes: Buffer) {
     return undefined;
   }
   let offset = 0;
-  const slices = upload.parts.map((part) => {
+  const slices = (await allParts(caller, upload)).map((part) => {
     const slice = bytes.subarray(offset, offset + part.sizeBytes);
     offset += part.sizeBytes;
     return { part, slice };
@@ -144,7 +174,7 @@ async function send(upload: Upload, bytes: Buffer) {
 
 async function uploadFile(caller: Caller, bytes: Buffer, sourceType: keyof typeof TYPES = 'CSV') {
   const upload = await createUpload(caller, bytes, sourceType);
-  const parts = await send(upload, bytes);
+  const parts = await send(upload, bytes, caller);
   return {
     upload,
     job: ok<Job>(await caller.gql(COMPLETE, { uploadId: upload.id, parts }), 'completeUpload'),
@@ -177,6 +207,7 @@ const shortLivedUploads = () =>
     bucket: h.bucket,
     limits: { maxBytes: 10 * MiB, singlePutMaxBytes: MiB, partBytes: 5 * MiB },
     urlTtlSeconds: 1,
+    partUrlsUpFront: 8,
     store: createUploadStore(h.server.deps.pool),
     ingestion: createIngestionStore(h.server.deps.pool),
     logger: h.server.deps.logger,
@@ -247,9 +278,15 @@ describe('uploads that work', () => {
     expect((await uploadFile(analyst, json, 'JSON')).job.dataset.sourceType).toBe('JSON');
 
     const bytes = parquetLike(11 * MiB + 123);
-    const { upload, job } = await uploadFile(analyst, bytes, 'PARQUET');
-    expect(upload.method).toBe('MULTIPART');
-    expect(upload.parts.map((p) => p.sizeBytes)).toEqual([5 * MiB, 5 * MiB, MiB + 123]);
+    const upload = await createUpload(analyst, bytes, 'PARQUET');
+    expect(upload).toMatchObject({ method: 'MULTIPART', partCount: 3, partSizeBytes: 5 * MiB });
+    const parts = await allParts(analyst, upload);
+    expect(parts.map((p) => p.sizeBytes)).toEqual([5 * MiB, 5 * MiB, MiB + 123]);
+    const etags = await send({ ...upload, parts }, bytes);
+    const job = ok<Job>(
+      await analyst.gql(COMPLETE, { uploadId: upload.id, parts: etags }),
+      'completeUpload',
+    );
     expect(job.dataset).toMatchObject({ sourceType: 'PARQUET', sizeBytes: bytes.length });
     await events.waitFor('data.ingestion', (e) => e.jobId === job.id);
   });
@@ -311,8 +348,18 @@ describe('uploads that work', () => {
             });
             const upload = ok<Upload>(body, 'createUpload');
             expect(upload.method).toBe('MULTIPART');
-            expect(upload.parts.reduce((sum, p) => sum + p.sizeBytes, 0)).toBe(size);
-            expect(upload.parts.length).toBeLessThanOrEqual(10_000);
+            expect(upload.partCount).toBeLessThanOrEqual(10_000);
+            // A few URLs up front whatever the size; the last part has the rest of the bytes.
+            expect(upload.parts.map((p) => p.partNumber)).toEqual(
+              Array.from({ length: Math.min(8, upload.partCount) }, (_, i) => i + 1),
+            );
+            const { parts: last } = ok<{ parts: Part[] }>(
+              await caller.gql(PART_URLS, { uploadId: upload.id, partNumbers: [upload.partCount] }),
+              'uploadPartUrls',
+            );
+            expect(last[0]!.sizeBytes + upload.partSizeBytes! * (upload.partCount - 1)).toBe(size);
+            const allButLast = upload.parts.filter((p) => p.partNumber < upload.partCount);
+            expect(allButLast.every((p) => p.sizeBytes === upload.partSizeBytes)).toBe(true);
             // Asynchronous: nothing is stored until the client sends it, and completing now is refused.
             const row = await defaults.server.deps.pool.query(
               'SELECT object_key FROM ingestion.uploads WHERE id = $1',
@@ -448,9 +495,10 @@ describe('what S3 itself refuses (real HTTP requests to the presigned URL)', () 
   it('a part of another length than signed, on every part URL of a multipart upload', async () => {
     const big = parquetLike(11 * MiB);
     const multipart = await createUpload(analyst, big, 'PARQUET');
-    expect(multipart.parts).toHaveLength(3);
+    const parts = await allParts(analyst, multipart);
+    expect(parts).toHaveLength(3);
     // A short body: S3 answers before reading it (a long one would see the socket closed early).
-    for (const part of multipart.parts) {
+    for (const part of parts) {
       expect((await fetch(part.url, { method: 'PUT', body: Buffer.alloc(1024) })).status).toBe(403);
     }
     expect(ok<boolean>(await analyst.gql(ABORT, { uploadId: multipart.id }), 'abortUpload')).toBe(
@@ -479,7 +527,7 @@ describe('what completeUpload refuses: no data set, no job, no event, nothing le
     expectBadInput(await caller.gql(COMPLETE, { uploadId: upload.id }), /not been uploaded yet/);
     expect((await uploadRow(upload.id)).status).toBe('PENDING');
     // Sent afterwards, it completes.
-    await send(upload, bytes);
+    await send(upload, bytes, caller);
     expect(
       ok<Job>(await caller.gql(COMPLETE, { uploadId: upload.id }), 'completeUpload').status,
     ).toBe('QUEUED');
@@ -518,7 +566,7 @@ describe('what completeUpload refuses: no data set, no job, no event, nothing le
   ] as const)('bytes of another type: %s', async (_name, bytes, sourceType, message) => {
     const caller = await h.user();
     const upload = await createUpload(caller, Buffer.from(bytes), sourceType);
-    await send(upload, Buffer.from(bytes));
+    await send(upload, Buffer.from(bytes), caller);
     const { object_key: key } = await uploadRow(upload.id);
     expectBadInput(await caller.gql(COMPLETE, { uploadId: upload.id }), message);
     expect(await exists(h.s3, h.bucket, key)).toBe(false);
@@ -543,7 +591,7 @@ describe('what completeUpload refuses: no data set, no job, no event, nothing le
     const caller = await h.user();
     const bytes = parquetLike(6 * MiB);
     const upload = await createUpload(caller, bytes, 'PARQUET');
-    const parts = (await send(upload, bytes))!;
+    const parts = (await send(upload, bytes, caller))!;
     expectBadInput(
       await caller.gql(COMPLETE, { uploadId: upload.id, parts: parts.slice(0, 1) }),
       /ETag of each of the 2 parts/,
@@ -568,6 +616,94 @@ describe('what completeUpload refuses: no data set, no job, no event, nothing le
       parts: [{ partNumber: 'one', etag: 1 }],
     });
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('uploadPartUrls: more part URLs while sending, for the owner of a pending upload', () => {
+  it('signs the parts asked for and keeps the upload alive for another URL lifetime', async () => {
+    const caller = await h.user();
+    const bytes = parquetLike(11 * MiB);
+    const upload = await createUpload(caller, bytes, 'PARQUET');
+    expect(upload.parts.map((p) => p.partNumber)).toEqual([1]);
+    await h.server.deps.pool.query(
+      `UPDATE ingestion.uploads SET expires_at = now() + interval '5 seconds' WHERE id = $1`,
+      [upload.id],
+    );
+    const more = ok<{ parts: Part[]; expiresAt: string }>(
+      await caller.gql(PART_URLS, { uploadId: upload.id, partNumbers: [3, 2] }),
+      'uploadPartUrls',
+    );
+    expect(more.parts.map((p) => [p.partNumber, p.sizeBytes])).toEqual([
+      [3, MiB],
+      [2, 5 * MiB],
+    ]);
+    // Extended to a full URL lifetime (15 minutes by default) from now, in the row and the answer.
+    const { rows } = await h.server.deps.pool.query(
+      'SELECT expires_at FROM ingestion.uploads WHERE id = $1',
+      [upload.id],
+    );
+    expect(rows[0].expires_at.getTime()).toBe(new Date(more.expiresAt).getTime());
+    expect(rows[0].expires_at.getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
+    // The URLs work: the file completes with parts signed by three different calls.
+    const parts = await send({ ...upload, parts: [...upload.parts, ...more.parts] }, bytes, caller);
+    expect(
+      ok<Job>(await caller.gql(COMPLETE, { uploadId: upload.id, parts }), 'completeUpload').status,
+    ).toBe('QUEUED');
+    // Complete now: no more URLs.
+    expectBadInput(
+      await caller.gql(PART_URLS, { uploadId: upload.id, partNumbers: [1] }),
+      /complete/,
+    );
+  });
+
+  it.each([
+    ['no part', []],
+    ['part 0', [0]],
+    ['a part past the last', [4]],
+    ['a negative part', [-1]],
+    ['the same part twice', [2, 2]],
+    ['more than 100 parts', Array.from({ length: 101 }, (_, i) => (i % 3) + 1)],
+  ])('refuses %s, and extends nothing it refused', async (_name, partNumbers) => {
+    const caller = await h.user();
+    const upload = await createUpload(caller, parquetLike(11 * MiB), 'PARQUET');
+    const expiry = async () =>
+      (
+        await h.server.deps.pool.query('SELECT expires_at FROM ingestion.uploads WHERE id = $1', [
+          upload.id,
+        ])
+      ).rows[0].expires_at.getTime();
+    const before = await expiry();
+    const body = await caller.gql(PART_URLS, { uploadId: upload.id, partNumbers });
+    expectBadInput(body, /1 to 100 different part numbers, each from 1 to 3/);
+    expect(body.data).toBeNull();
+    expect(await expiry()).toBe(before);
+    expect(ok<boolean>(await caller.gql(ABORT, { uploadId: upload.id }), 'abortUpload')).toBe(true);
+  });
+
+  it('another user: NOT_FOUND; a single-PUT or cancelled upload: a clear refusal', async () => {
+    const owner = await h.user();
+    const multipart = await createUpload(owner, parquetLike(6 * MiB), 'PARQUET');
+    const intruder = await h.user();
+    const stolen = await intruder.gql(PART_URLS, { uploadId: multipart.id, partNumbers: [2] });
+    expect(stolen.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(stolen.data).toBeNull();
+
+    const single = await createUpload(owner, csv(3));
+    expectBadInput(
+      await owner.gql(PART_URLS, { uploadId: single.id, partNumbers: [1] }),
+      /single PUT: it has no parts/,
+    );
+    expect(ok<boolean>(await owner.gql(ABORT, { uploadId: multipart.id }), 'abortUpload')).toBe(
+      true,
+    );
+    expectBadInput(
+      await owner.gql(PART_URLS, { uploadId: multipart.id, partNumbers: [2] }),
+      /cancelled/,
+    );
+    expectBadInput(
+      await owner.gql(PART_URLS, { uploadId: "x' OR 1=1 --", partNumbers: [1] }),
+      /uploadId/,
+    );
   });
 });
 
@@ -596,7 +732,7 @@ describe('cancelling and expiry leave nothing in S3', () => {
 
     const small = csv(3);
     const single = await createUpload(caller, small);
-    await send(single, small);
+    await send(single, small, caller);
     expect(ok<boolean>(await caller.gql(ABORT, { uploadId: single.id }), 'abortUpload')).toBe(true);
     expect(await exists(h.s3, h.bucket, (await uploadRow(single.id)).object_key)).toBe(false);
     expectBadInput(await caller.gql(COMPLETE, { uploadId: single.id }), /cancelled/);

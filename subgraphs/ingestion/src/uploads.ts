@@ -17,13 +17,11 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { AppError, badInput, notFound, type Logger } from '@platform/runtime';
 import type pg from 'pg';
-import { partUrlSigner } from './part-urls';
+import { urlSigner } from './presigned-urls';
 import { isMissing, s3Unavailable } from './s3-errors';
 import { sniff, SNIFF_BYTES } from './sniff';
 import type { JobRow, IngestionStore } from './store';
@@ -31,7 +29,9 @@ import {
   EXTENSIONS,
   checkContentType,
   checkFileName,
+  checkPartNumbers,
   checkSize,
+  partOf,
   planTransfer,
   type FileSourceType,
   type UploadLimits,
@@ -57,9 +57,22 @@ export interface CreatedUpload {
   sizeBytes: number;
   method: 'SINGLE_PUT' | 'MULTIPART';
   url: string | null;
-  parts: { partNumber: number; url: string; sizeBytes: number }[];
+  /** MULTIPART: the first parts' URLs (uploadPartUrls gives the others). */
+  parts: PartUrl[];
   partSizeBytes: number | null;
+  partCount: number;
   headers: { name: string; value: string }[];
+  expiresAt: Date;
+}
+
+export interface PartUrl {
+  partNumber: number;
+  url: string;
+  sizeBytes: number;
+}
+
+export interface PartUrls {
+  parts: PartUrl[];
   expiresAt: Date;
 }
 
@@ -69,6 +82,8 @@ export interface UploadsDeps {
   limits: UploadLimits;
   /** How long presigned URLs stay valid. */
   urlTtlSeconds: number;
+  /** Part URLs createUpload signs; the client asks uploadPartUrls for the others as it goes. */
+  partUrlsUpFront: number;
   store: UploadStore;
   ingestion: IngestionStore;
   logger: Logger;
@@ -78,7 +93,7 @@ const FILE_SOURCE_TYPES: readonly string[] = ['CSV', 'JSON', 'PARQUET'];
 
 export function createUploads(deps: UploadsDeps) {
   const log = deps.logger.child({ source: 'uploads' });
-  const signParts = partUrlSigner(deps.s3);
+  const signer = urlSigner(deps.s3);
 
   async function s3<T>(what: string, call: () => Promise<T>): Promise<T> {
     try {
@@ -217,15 +232,9 @@ export function createUploads(deps: UploadsDeps) {
       };
 
       if (plan.kind === 'single') {
-        const url = await getSignedUrl(
-          deps.s3,
-          new PutObjectCommand({
-            Bucket: deps.bucket,
-            Key: key,
-            ContentType: contentType,
-            ContentLength: sizeBytes,
-          }),
-          { expiresIn, signableHeaders: new Set(['content-type', 'content-length']) },
+        const url = await signer.putObject(
+          { bucket: deps.bucket, key, contentType, sizeBytes },
+          expiresIn,
         );
         await deps.store.insert({ ...row, multipart_id: null, part_size: null, part_count: 1 });
         return {
@@ -234,6 +243,7 @@ export function createUploads(deps: UploadsDeps) {
           url,
           parts: [],
           partSizeBytes: null,
+          partCount: 1,
           headers: [{ name: 'Content-Type', value: contentType }],
         };
       }
@@ -249,12 +259,14 @@ export function createUploads(deps: UploadsDeps) {
       );
       if (!UploadId) throw s3Unavailable('start the upload', new Error('no UploadId'), log);
       try {
-        const urls = await signParts(
+        // Signing is most of a createUpload's CPU: only the first parts now, whatever the size.
+        const first = plan.parts.slice(0, deps.partUrlsUpFront);
+        const urls = await signer.uploadParts(
           { bucket: deps.bucket, key, uploadId: UploadId },
-          plan.parts,
+          first,
           expiresIn,
         );
-        const parts = plan.parts.map((part, i) => ({ ...part, url: urls[i]! }));
+        const parts = first.map((part, i) => ({ ...part, url: urls[i]! }));
         await deps.store.insert({
           ...row,
           multipart_id: UploadId,
@@ -267,6 +279,7 @@ export function createUploads(deps: UploadsDeps) {
           url: null,
           parts,
           partSizeBytes: plan.partBytes,
+          partCount: plan.parts.length,
           headers: [],
         };
       } catch (error) {
@@ -278,6 +291,46 @@ export function createUploads(deps: UploadsDeps) {
           );
         throw error;
       }
+    },
+
+    /**
+     * URLs for more parts of the owner's pending multipart upload. Each call keeps the upload
+     * alive: it expires (and is swept) a URL lifetime after the last URLs were handed out, so a
+     * slow transfer of a large file never outlives its URLs.
+     */
+    async partUrls(ownerId: string, uploadId: string, partNumbers: number[]): Promise<PartUrls> {
+      const current = await deps.store.find(uploadId, ownerId);
+      if (!current) throw notFound('Upload', uploadId);
+      if (current.status === 'COMPLETED') {
+        throw badInput('This upload is complete: its bytes can no longer change.', {
+          status: 'COMPLETED',
+        });
+      }
+      if (current.status !== 'PENDING') throw closedUpload(current);
+      if (!current.multipart_id || current.part_size === null) {
+        throw badInput('This upload is a single PUT: it has no parts; use its url.', {
+          field: 'uploadId',
+        });
+      }
+      const shape = {
+        sizeBytes: current.size_bytes,
+        partBytes: current.part_size,
+        partCount: current.part_count,
+      };
+      const wanted = checkPartNumbers(partNumbers, current.part_count).map((n) => partOf(n, shape));
+      // Kept alive only while still pending: a completion or cancellation meanwhile wins.
+      const expiresAt = new Date(Date.now() + deps.urlTtlSeconds * 1000);
+      const upload = await deps.store.extendPending(uploadId, ownerId, expiresAt);
+      if (!upload) return this.partUrls(ownerId, uploadId, partNumbers);
+      const urls = await signer.uploadParts(
+        { bucket: upload.bucket, key: upload.object_key, uploadId: current.multipart_id },
+        wanted,
+        Math.max(1, Math.round((upload.expires_at.getTime() - Date.now()) / 1000)),
+      );
+      return {
+        parts: wanted.map((part, i) => ({ ...part, url: urls[i]! })),
+        expiresAt: upload.expires_at,
+      };
     },
 
     async complete(ownerId: string, uploadId: string, parts?: UploadedPart[]): Promise<JobRow> {

@@ -71,17 +71,22 @@ function file(size: number): Blob {
   return new Blob([Uint8Array.from({ length: size }, (_, i) => i % 251)]);
 }
 
-function multipart(size: number, partBytes: number): UploadTarget {
+const urlOf = (partNumber: number, version = 1) =>
+  `https://storage.test/v${version}/part/${partNumber}`;
+
+/** A multipart plan with the URLs of the first `upFront` parts (all by default). */
+function multipart(size: number, partBytes: number, upFront = Infinity): UploadTarget {
   const count = Math.ceil(size / partBytes);
   return {
     method: 'MULTIPART',
     url: null,
     headers: [],
-    parts: Array.from({ length: count }, (_, i) => ({
+    parts: Array.from({ length: Math.min(count, upFront) }, (_, i) => ({
       partNumber: i + 1,
-      url: `https://storage.test/part/${i + 1}`,
-      sizeBytes: i < count - 1 ? partBytes : size - partBytes * (count - 1),
+      url: urlOf(i + 1),
     })),
+    partCount: count,
+    partSizeBytes: partBytes,
   };
 }
 
@@ -95,6 +100,8 @@ describe('sendFile, one PUT', () => {
       url: 'https://storage.test/raw/a.csv?X-Amz-Signature=s',
       headers: [{ name: 'Content-Type', value: 'text/csv' }],
       parts: [],
+      partCount: 1,
+      partSizeBytes: null,
     };
     const body = file(1000);
     const done = sendFile(body, target, {
@@ -117,7 +124,14 @@ describe('sendFile, one PUT', () => {
   test('a refusal is a TransferError written for the user', async () => {
     const done = sendFile(
       file(10),
-      { method: 'SINGLE_PUT', url: 'https://storage.test/x', headers: [], parts: [] },
+      {
+        method: 'SINGLE_PUT',
+        url: 'https://storage.test/x',
+        headers: [],
+        parts: [],
+        partCount: 1,
+        partSizeBytes: null,
+      },
       { onProgress: () => undefined, signal: new AbortController().signal },
     );
     await flush();
@@ -222,6 +236,81 @@ describe('sendFile, multipart', () => {
     await flush();
     FakeXhr.sent[0]?.respond(200);
     await expect(done).rejects.toThrow(/CORS settings must expose the ETag header/);
+  });
+
+  test('URLs for the parts not signed up front are asked for in batches, as the transfer reaches them', async () => {
+    const asked: number[][] = [];
+    const done = sendFile(file(100 * 70), multipart(100 * 70, 100, 2), {
+      onProgress: () => undefined,
+      signal: new AbortController().signal,
+      moreUrls: async (partNumbers) => {
+        asked.push(partNumbers);
+        return partNumbers.map((n) => ({ partNumber: n, url: urlOf(n) }));
+      },
+    });
+    while (FakeXhr.sent.length < 70 || inFlight().length > 0) {
+      await flush();
+      const xhr = inFlight()[0];
+      if (!xhr) break;
+      xhr.respond(200, { etag: `"${partNumberOf(xhr)}"` });
+    }
+    const parts = await done;
+    expect(parts?.map((p) => p.partNumber)).toEqual(Array.from({ length: 70 }, (_, i) => i + 1));
+    // Parts 1-2 came with the upload; 3-70 in batches of 32, each asked for once.
+    expect(asked).toEqual([
+      Array.from({ length: 32 }, (_, i) => i + 3),
+      Array.from({ length: 32 }, (_, i) => i + 35),
+      Array.from({ length: 4 }, (_, i) => i + 67),
+    ]);
+  });
+
+  test('a part refused with 403 (its URL expired) is sent once more with a fresh URL', async () => {
+    let version = 1;
+    const done = sendFile(file(200), multipart(200, 100), {
+      onProgress: () => undefined,
+      signal: new AbortController().signal,
+      moreUrls: async (partNumbers) => {
+        version += 1;
+        return partNumbers.map((n) => ({ partNumber: n, url: urlOf(n, version) }));
+      },
+    });
+    await flush();
+    FakeXhr.sent[1]?.respond(200, { etag: 'b' });
+    FakeXhr.sent[0]?.respond(403);
+    await flush();
+    const again = FakeXhr.sent[2];
+    expect(again?.url).toBe(urlOf(1, 2));
+    again?.respond(200, { etag: 'a' });
+    await expect(done).resolves.toEqual([
+      { partNumber: 1, etag: 'a' },
+      { partNumber: 2, etag: 'b' },
+    ]);
+  });
+
+  test('refused again with a fresh URL, the transfer fails', async () => {
+    const done = sendFile(file(100), multipart(100, 100), {
+      onProgress: () => undefined,
+      signal: new AbortController().signal,
+      moreUrls: async (partNumbers) =>
+        partNumbers.map((n) => ({ partNumber: n, url: urlOf(n, 2) })),
+    });
+    await flush();
+    FakeXhr.sent[0]?.respond(403);
+    await flush();
+    FakeXhr.sent[1]?.respond(403);
+    await expect(done).rejects.toMatchObject({ status: 403 });
+  });
+
+  test('when the platform will not give more URLs, the transfer fails with its reason', async () => {
+    const done = sendFile(file(300), multipart(300, 100, 1), {
+      onProgress: () => undefined,
+      signal: new AbortController().signal,
+      moreUrls: async () => {
+        throw new Error('This upload was cancelled. Start a new upload.');
+      },
+    });
+    await expect(done).rejects.toThrow('This upload was cancelled');
+    expect(FakeXhr.sent.filter((xhr) => xhr.aborted)).toHaveLength(1);
   });
 
   test('cancelling aborts every request in flight and rejects with an AbortError', async () => {

@@ -7,20 +7,26 @@
  * - MULTIPART: each part's bytes (`file.slice(start, end)`, a Blob without a type, so no
  *   Content-Type is added) PUT to its own URL, `concurrency` at a time, keeping the ETag header
  *   each answer carries (storage exposes it through CORS); a part that fails on the network or
- *   with a 5xx is tried again, twice.
+ *   with a 5xx is tried again, twice. The first parts' URLs come with the upload, the others are
+ *   asked for as the transfer reaches them (`moreUrls`); a part refused with 403 (its URL expired
+ *   during a slow transfer) is sent once more with a fresh URL.
  *
  * Progress is reported as the bytes sent over all parts. Aborting the signal aborts every request
  * in flight and rejects with an AbortError; a part that fails for good stops the others too.
  */
 import type { UploadedPart, UploadMethod } from '../../schema-types';
+import { partUrls, type MorePartUrls } from './part-urls';
 import { runLimited } from './run-limited';
-import { partRanges, sentBytes, type PartPlan, type PartRange } from './transfer-progress';
+import { partRanges, planParts, sentBytes, type PartRange } from './transfer-progress';
 
 export interface UploadTarget {
   method: UploadMethod;
   url: string | null;
   headers: ReadonlyArray<{ name: string; value: string }>;
-  parts: ReadonlyArray<PartPlan & { url: string }>;
+  /** MULTIPART: the URLs signed up front, for the first parts. */
+  parts: ReadonlyArray<{ partNumber: number; url: string }>;
+  partCount: number;
+  partSizeBytes: number | null;
 }
 
 export interface SendOptions {
@@ -31,6 +37,8 @@ export interface SendOptions {
   concurrency?: number;
   /** Tries per request when the network or storage fails (not when storage refuses). */
   attempts?: number;
+  /** MULTIPART: URLs for the parts `target.parts` does not have (uploadPartUrls). */
+  moreUrls?: MorePartUrls;
 }
 
 /** Storage refused or could not be reached; `message` is written for the user. */
@@ -148,7 +156,7 @@ async function putWithRetries(
 export async function sendFile(
   file: Blob,
   target: UploadTarget,
-  { onProgress, signal, concurrency = 4, attempts = 3 }: SendOptions,
+  { onProgress, signal, concurrency = 4, attempts = 3, moreUrls }: SendOptions,
 ): Promise<UploadedPart[] | null> {
   if (target.method === 'SINGLE_PUT') {
     if (!target.url) throw new Error('a SINGLE_PUT upload without a URL');
@@ -164,8 +172,12 @@ export async function sendFile(
     return null;
   }
 
-  const urls = new Map(target.parts.map((part) => [part.partNumber, part.url]));
-  const ranges = partRanges(target.parts, file.size);
+  if (!target.partSizeBytes) throw new Error('a MULTIPART upload without a part size');
+  const urls = partUrls(target.parts, target.partCount, moreUrls);
+  const ranges = partRanges(
+    planParts(target.partCount, target.partSizeBytes, file.size),
+    file.size,
+  );
   const sentByPart = new Map<number, number>();
   // One failed part fails the transfer: the parts still in flight are stopped too.
   const parts = new AbortController();
@@ -182,18 +194,28 @@ export async function sendFile(
 
   async function sendPart(range: PartRange, partSignal: AbortSignal): Promise<UploadedPart> {
     const what = `part ${range.partNumber} of ${ranges.length}`;
-    const xhr = await putWithRetries(
-      attempts,
-      urls.get(range.partNumber) ?? '',
-      file.slice(range.start, range.end),
-      [],
-      what,
-      (loaded) => {
-        sentByPart.set(range.partNumber, loaded);
-        onProgress(sentBytes(sentByPart));
-      },
-      partSignal,
-    );
+    const sendTo = async (url: string) =>
+      putWithRetries(
+        attempts,
+        url,
+        file.slice(range.start, range.end),
+        [],
+        what,
+        (loaded) => {
+          sentByPart.set(range.partNumber, loaded);
+          onProgress(sentBytes(sentByPart));
+        },
+        partSignal,
+      );
+    let xhr: XMLHttpRequest;
+    try {
+      xhr = await sendTo(await urls.urlOf(range.partNumber));
+    } catch (error) {
+      if (!(error instanceof TransferError && error.status === 403 && moreUrls)) throw error;
+      urls.forget(range.partNumber);
+      onProgress(sentBytes(sentByPart.set(range.partNumber, 0)));
+      xhr = await sendTo(await urls.urlOf(range.partNumber));
+    }
     const etag = xhr.getResponseHeader('ETag');
     if (!etag) {
       throw new TransferError(

@@ -17,6 +17,14 @@ export interface PartRange {
   end: number;
 }
 
+/** The parts of a multipart upload: all `partSizeBytes` long but the last, which has the rest. */
+export function planParts(partCount: number, partSizeBytes: number, fileSize: number): PartPlan[] {
+  return Array.from({ length: partCount }, (_, i) => ({
+    partNumber: i + 1,
+    sizeBytes: i < partCount - 1 ? partSizeBytes : fileSize - partSizeBytes * (partCount - 1),
+  }));
+}
+
 /**
  * Byte ranges of consecutive parts, in part order. Refuses a plan that does not cover the file
  * exactly: a part the platform signed for another size would be refused by storage anyway.

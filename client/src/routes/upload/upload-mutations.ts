@@ -1,5 +1,6 @@
 /**
- * The three mutations of an upload, one hook each: `createUpload` (where to send the bytes),
+ * The mutations of an upload, one hook each: `createUpload` (where to send the bytes),
+ * `uploadPartUrls` (URLs for more parts of a large file, asked for while sending),
  * `completeUpload` (the platform checks what arrived and queues its processing) and `abortUpload`
  * (cancelled or failed: storage forgets what was sent).
  */
@@ -25,6 +26,7 @@ type CreateUploadMutation = {
     url: string | null;
     parts: Array<{ __typename: 'UploadPart'; partNumber: number; url: string; sizeBytes: number }>;
     partSizeBytes: number | null;
+    partCount: number;
     headers: Array<{ __typename: 'HttpHeader'; name: string; value: string }>;
     expiresAt: DateTime;
   };
@@ -64,6 +66,7 @@ const CREATE_UPLOAD_MUTATION: TypedDocumentNode<
         sizeBytes
       }
       partSizeBytes
+      partCount
       headers {
         name
         value
@@ -78,6 +81,36 @@ export type CreatedUpload = CreateUploadMutation['createUpload'];
 /** Presigned URLs for one file; nothing is stored until `completeUpload`. */
 export function useCreateUpload() {
   return useMutation(CREATE_UPLOAD_MUTATION);
+}
+
+type UploadPartUrlsMutation = {
+  uploadPartUrls: {
+    __typename: 'UploadPartUrls';
+    parts: Array<{ __typename: 'UploadPart'; partNumber: number; url: string; sizeBytes: number }>;
+    expiresAt: DateTime;
+  };
+};
+type UploadPartUrlsMutationVariables = { uploadId: string; partNumbers: number[] };
+
+const UPLOAD_PART_URLS_MUTATION: TypedDocumentNode<
+  UploadPartUrlsMutation,
+  UploadPartUrlsMutationVariables
+> = gql`
+  mutation UploadPartUrls($uploadId: ID!, $partNumbers: [Int!]!) {
+    uploadPartUrls(uploadId: $uploadId, partNumbers: $partNumbers) {
+      parts {
+        partNumber
+        url
+        sizeBytes
+      }
+      expiresAt
+    }
+  }
+`;
+
+/** URLs for more parts of a multipart upload; each call also keeps the upload alive. */
+export function useUploadPartUrls() {
+  return useMutation(UPLOAD_PART_URLS_MUTATION);
 }
 
 type CompleteUploadMutation = {

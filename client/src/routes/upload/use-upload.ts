@@ -17,6 +17,7 @@ import {
   useAbortUpload,
   useCompleteUpload,
   useCreateUpload,
+  useUploadPartUrls,
   type QueuedJob,
 } from './upload-mutations';
 
@@ -51,6 +52,7 @@ export function useUpload() {
   const [createUpload] = useCreateUpload();
   const [completeUpload] = useCompleteUpload();
   const [abortUpload] = useAbortUpload();
+  const [uploadPartUrls] = useUploadPartUrls();
   const [state, setState] = useState<UploadState>({ phase: 'idle' });
   const running = useRef<Run | null>(null);
 
@@ -109,8 +111,15 @@ export function useUpload() {
     setState({ phase: 'sending', file, sent: 0, speed: null });
     let parts;
     try {
+      const uploadId = upload.id;
       parts = await sendFile(file, upload, {
         signal,
+        moreUrls: async (partNumbers) => {
+          const answer = await uploadPartUrls({ variables: { uploadId, partNumbers } });
+          const more = answer.data?.uploadPartUrls;
+          if (!more) throw new Error('uploadPartUrls answered without URLs');
+          return more.parts;
+        },
         onProgress: (bytes) => {
           sent = bytes;
           const now = performance.now();
