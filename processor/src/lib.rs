@@ -8,6 +8,7 @@
 //! - [`error`]: one error enum per layer and the [`Result`] alias.
 //! - [`events`]: the Kafka event payloads of `schema/events`.
 //! - [`connections`]: the PostgreSQL, Kafka and S3 clients and their checks.
+//! - [`decode`]: what raw cells mean, column types from a sample, CSV dialects.
 //! - [`readiness`]: the last check of each dependency, behind `/readyz`.
 //! - [`metrics`]: Prometheus metrics behind `/metrics`.
 //! - [`health`]: the HTTP server of `/healthz`, `/readyz` and `/metrics`.
@@ -16,6 +17,7 @@
 
 pub mod config;
 pub mod connections;
+pub mod decode;
 pub mod error;
 pub mod events;
 pub mod health;
