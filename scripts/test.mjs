@@ -38,9 +38,19 @@ function check(name, cmd, args) {
 function jest(suite, projects, extraEnv = {}) {
   const output = join(resultsDir, `jest-${suite}.json`);
   console.log(`\n▶ jest: ${projects.join(', ')}`);
+  // --forceExit: a connection some test left open (a Kafka client, once) must not hang CI for
+  // ever once every test has run and the report is written; `--detectOpenHandles` finds it.
   const result = spawnSync(
     'npx',
-    ['jest', '--selectProjects', ...projects, '--json', `--outputFile=${output}`, '--runInBand'],
+    [
+      'jest',
+      '--selectProjects',
+      ...projects,
+      '--json',
+      `--outputFile=${output}`,
+      '--runInBand',
+      '--forceExit',
+    ],
     { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: 'inherit' },
   );
   if (!existsSync(output)) {
