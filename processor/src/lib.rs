@@ -10,6 +10,7 @@
 //! - [`connections`]: the PostgreSQL, Kafka and S3 clients and their checks.
 //! - [`decode`]: what raw cells mean, column types from a sample, CSV dialects.
 //! - [`readiness`]: the last check of each dependency, behind `/readyz`.
+//! - [`profile`]: column statistics computed while converting, in bounded memory.
 //! - [`metrics`]: Prometheus metrics behind `/metrics`.
 //! - [`health`]: the HTTP server of `/healthz`, `/readyz` and `/metrics`.
 //! - [`service`]: start, wait for dependencies, re-check, shut down.
@@ -23,6 +24,7 @@ pub mod events;
 pub mod health;
 pub mod logging;
 pub mod metrics;
+pub mod profile;
 pub mod readiness;
 pub mod service;
 
