@@ -103,15 +103,16 @@ export function urlSigner(s3: S3Client) {
       );
     },
 
-    /** One PUT per part, each part's length signed. */
-    uploadParts(
+    /** One PUT per part, each part's length signed: the parts with their URLs. */
+    uploadParts<P extends PartToSign>(
       target: { bucket: string; key: string; uploadId: string },
-      parts: readonly PartToSign[],
+      parts: readonly P[],
       expiresIn: number,
-    ): Promise<string[]> {
+    ): Promise<(P & { url: string })[]> {
       return Promise.all(
-        parts.map((part) =>
-          sign(
+        parts.map(async (part) => ({
+          ...part,
+          url: await sign(
             target.bucket,
             target.key,
             {
@@ -122,7 +123,7 @@ export function urlSigner(s3: S3Client) {
             { 'content-length': String(part.sizeBytes) },
             expiresIn,
           ),
-        ),
+        })),
       );
     },
   };

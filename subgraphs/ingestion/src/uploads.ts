@@ -260,13 +260,11 @@ export function createUploads(deps: UploadsDeps) {
       if (!UploadId) throw s3Unavailable('start the upload', new Error('no UploadId'), log);
       try {
         // Signing is most of a createUpload's CPU: only the first parts now, whatever the size.
-        const first = plan.parts.slice(0, deps.partUrlsUpFront);
-        const urls = await signer.uploadParts(
+        const parts = await signer.uploadParts(
           { bucket: deps.bucket, key, uploadId: UploadId },
-          first,
+          plan.parts.slice(0, deps.partUrlsUpFront),
           expiresIn,
         );
-        const parts = first.map((part, i) => ({ ...part, url: urls[i]! }));
         await deps.store.insert({
           ...row,
           multipart_id: UploadId,
@@ -301,12 +299,7 @@ export function createUploads(deps: UploadsDeps) {
     async partUrls(ownerId: string, uploadId: string, partNumbers: number[]): Promise<PartUrls> {
       const current = await deps.store.find(uploadId, ownerId);
       if (!current) throw notFound('Upload', uploadId);
-      if (current.status === 'COMPLETED') {
-        throw badInput('This upload is complete: its bytes can no longer change.', {
-          status: 'COMPLETED',
-        });
-      }
-      if (current.status !== 'PENDING') throw closedUpload(current);
+      if (current.status !== 'PENDING') throw noMoreParts(current);
       if (!current.multipart_id || current.part_size === null) {
         throw badInput('This upload is a single PUT: it has no parts; use its url.', {
           field: 'uploadId',
@@ -321,16 +314,16 @@ export function createUploads(deps: UploadsDeps) {
       // Kept alive only while still pending: a completion or cancellation meanwhile wins.
       const expiresAt = new Date(Date.now() + deps.urlTtlSeconds * 1000);
       const upload = await deps.store.extendPending(uploadId, ownerId, expiresAt);
-      if (!upload) return this.partUrls(ownerId, uploadId, partNumbers);
-      const urls = await signer.uploadParts(
+      if (!upload) {
+        const now = await deps.store.find(uploadId, ownerId);
+        throw now ? noMoreParts(now) : notFound('Upload', uploadId);
+      }
+      const parts = await signer.uploadParts(
         { bucket: upload.bucket, key: upload.object_key, uploadId: current.multipart_id },
         wanted,
         Math.max(1, Math.round((upload.expires_at.getTime() - Date.now()) / 1000)),
       );
-      return {
-        parts: wanted.map((part, i) => ({ ...part, url: urls[i]! })),
-        expiresAt: upload.expires_at,
-      };
+      return { parts, expiresAt: upload.expires_at };
     },
 
     async complete(ownerId: string, uploadId: string, parts?: UploadedPart[]): Promise<JobRow> {
@@ -389,6 +382,15 @@ export function createUploads(deps: UploadsDeps) {
       });
     },
   };
+
+  /** Why an upload that is no longer pending gets no more part URLs. */
+  function noMoreParts(upload: UploadRow): AppError {
+    return upload.status === 'COMPLETED'
+      ? badInput('This upload is complete: its bytes can no longer change.', {
+          status: 'COMPLETED',
+        })
+      : closedUpload(upload);
+  }
 
   /** Why an upload that is no longer pending cannot be completed. */
   function closedUpload(upload: UploadRow): AppError {
