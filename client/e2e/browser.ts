@@ -100,7 +100,14 @@ export async function screenshotOnFailure<T>(
     return await body();
   } catch (error) {
     const file = await saveScreenshot(page, `failure-${name}`).catch(() => undefined);
-    if (file && error instanceof Error) error.message += `\n(screenshot: ${file})`;
+    if (error instanceof Error) {
+      // CI keeps the log, not the PNG: say where the page was and what it showed.
+      const shown = await page
+        .evaluate(() => document.body?.innerText ?? '')
+        .catch(() => '(page unreadable)');
+      error.message += `\n(page: ${page.url()}, showing: ${JSON.stringify(shown.slice(0, 400))})`;
+      if (file) error.message += `\n(screenshot: ${file})`;
+    }
     throw error;
   }
 }

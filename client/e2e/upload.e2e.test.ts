@@ -278,7 +278,9 @@ describe('uploading data and following its processing', () => {
 
     await screenshotOnFailure(page, 'upload-ready', async () => {
       await step('the Datasets page offers "Upload data" to an admin', async () => {
-        expect(await list.page.getByTestId('upload-data').isVisible()).toBe(true);
+        await screenshotOnFailure(list.page, 'upload-ready-list', () =>
+          list.page.getByTestId('upload-data').waitFor({ state: 'visible', timeout: 5_000 }),
+        );
       });
 
       await step('open the upload page and upload the CSV', async () => {
