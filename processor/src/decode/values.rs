@@ -149,6 +149,39 @@ fn split_offset(rest: &str) -> Option<(&str, i64)> {
     Some((rest, 0))
 }
 
+/// A decoded cell of a column of known type.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Boolean(bool),
+    Integer(i64),
+    Float(f64),
+    /// Days since 1970-01-01.
+    Date(i32),
+    /// UTC microseconds since 1970-01-01T00:00:00Z.
+    Timestamp(i64),
+    Text(&'a str),
+}
+
+/// The cell as a value of type `ty`: [`Value::Null`] for a null token, `None` when it does not
+/// fit the type (a conflict with the inferred type). A timestamp column takes dates as
+/// midnight UTC; a text column takes every cell as written.
+pub fn parse_as(cell: &str, ty: ColumnType) -> Option<Value<'_>> {
+    if is_null(cell) {
+        return Some(Value::Null);
+    }
+    match ty {
+        ColumnType::Boolean => parse_bool(cell).map(Value::Boolean),
+        ColumnType::Integer => parse_int(cell).map(Value::Integer),
+        ColumnType::Float => parse_float(cell).map(Value::Float),
+        ColumnType::Date => parse_date(cell).map(Value::Date),
+        ColumnType::Timestamp => parse_timestamp(cell)
+            .or_else(|| parse_date(cell).map(|days| i64::from(days) * 86_400_000_000))
+            .map(Value::Timestamp),
+        ColumnType::Text => Some(Value::Text(cell)),
+    }
+}
+
 /// The types a non-null cell could be, as a bit set ([`TypeSet`]).
 pub fn possible_types(cell: &str) -> TypeSet {
     let mut set = TypeSet::TEXT;
@@ -210,6 +243,19 @@ impl TypeSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_as_a_column_type() {
+        assert_eq!(parse_as(" NA ", ColumnType::Integer), Some(Value::Null));
+        assert_eq!(parse_as("12", ColumnType::Float), Some(Value::Float(12.0)));
+        assert_eq!(parse_as("1.5", ColumnType::Integer), None);
+        assert_eq!(
+            parse_as("1970-01-02", ColumnType::Timestamp),
+            Some(Value::Timestamp(86_400_000_000))
+        );
+        assert_eq!(parse_as("x", ColumnType::Date), None);
+        assert_eq!(parse_as(" x ", ColumnType::Text), Some(Value::Text(" x ")));
+    }
 
     #[test]
     fn nulls() {

@@ -1,20 +1,26 @@
 //! Distinct values of a column, and exact duplicate rows of a data set, by 128-bit hashes.
 //!
 //! Values are hashed with XXH3-128: two different values share a hash with probability about
-//! n² / 2¹²⁹ (under 10⁻²⁴ for a billion values), so counting hashes is exact in practice. A
-//! column keeps every hash while it has at most [`EXACT_DISTINCT`] distinct values (16 bytes
-//! each, about 64 MiB with the set's overhead); past that it switches to HyperLogLog++
-//! (precision 14: standard error 0.8%) and the count says it is an estimate.
+//! n² / 2¹²⁹ (under 10⁻²⁴ for a billion values), so counting hashes is exact in practice.
+//!
+//! A [`Distinct`] keeps its hashes in memory up to a cap (16 bytes each, plus the set's
+//! overhead). Past the cap it spills every hash to an anonymous temporary file and, at the end,
+//! counts them one partition at a time: each partition (hashes sharing their top bits) is read,
+//! sorted and deduplicated in memory of about the cap. So the count stays exact and the memory
+//! bounded; a column or a data set with many distinct values costs disk (16 bytes per value)
+//! and one more read of it, instead.
 
 use std::collections::HashSet;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
-use hyperloglogplus::{HyperLogLog, HyperLogLogPlus};
 use twox_hash::XxHash3_128;
 
-/// Distinct values counted exactly per column; past this, estimated.
-pub const EXACT_DISTINCT: usize = 2_000_000;
-const HLL_PRECISION: u8 = 14;
+/// Hashes a [`Distinct`] keeps in memory by default (about 40 MiB); past this it spills.
+pub const IN_MEMORY_HASHES: usize = 1 << 20;
+/// Partitions a spilled count is split into at most.
+const MAX_PARTITIONS: usize = 1024;
 
 /// The 128-bit hash of a value's bytes.
 pub fn hash128(bytes: &[u8]) -> u128 {
@@ -44,78 +50,113 @@ impl Hasher for PreHashed {
 
 pub type HashSet128 = HashSet<u128, BuildHasherDefault<PreHashed>>;
 
-/// HyperLogLog++ hashes its input once more: a fixed seed keeps results reproducible.
-#[derive(Clone, Copy, Default)]
-pub struct FixedState;
-
-impl BuildHasher for FixedState {
-    type Hasher = twox_hash::XxHash64;
-    fn build_hasher(&self) -> Self::Hasher {
-        twox_hash::XxHash64::with_seed(0x5eed)
-    }
-}
-
-pub enum Distinct {
-    Exact(HashSet128),
-    Estimated(Box<HyperLogLogPlus<u128, FixedState>>),
-}
-
-/// How many distinct values, and whether that is an estimate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DistinctCount {
-    pub count: u64,
-    pub approximate: bool,
+/// Counts distinct 128-bit hashes exactly, in memory up to a cap and on disk past it.
+pub struct Distinct {
+    set: HashSet128,
+    cap: usize,
+    spill: Option<BufWriter<File>>,
+    spilled: u64,
 }
 
 impl Default for Distinct {
     fn default() -> Self {
-        Distinct::Exact(HashSet128::default())
-    }
-}
-
-impl Distinct {
-    pub fn add(&mut self, hash: u128) {
-        self.add_capped(hash, EXACT_DISTINCT)
-    }
-
-    pub fn add_capped(&mut self, hash: u128, cap: usize) {
-        match self {
-            Distinct::Exact(set) => {
-                set.insert(hash);
-                if set.len() > cap {
-                    let mut sketch = HyperLogLogPlus::new(HLL_PRECISION, FixedState)
-                        .expect("precision 14 is valid");
-                    for h in set.iter() {
-                        sketch.insert(h);
-                    }
-                    *self = Distinct::Estimated(Box::new(sketch));
-                }
-            }
-            Distinct::Estimated(sketch) => sketch.insert(&hash),
-        }
-    }
-
-    pub fn count(&mut self) -> DistinctCount {
-        match self {
-            Distinct::Exact(set) => DistinctCount {
-                count: set.len() as u64,
-                approximate: false,
-            },
-            Distinct::Estimated(sketch) => DistinctCount {
-                count: sketch.count().round() as u64,
-                approximate: true,
-            },
-        }
+        Self::with_cap(IN_MEMORY_HASHES)
     }
 }
 
 impl std::fmt::Debug for Distinct {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Distinct::Exact(set) => write!(f, "Distinct::Exact({})", set.len()),
-            Distinct::Estimated(_) => write!(f, "Distinct::Estimated"),
+        f.debug_struct("Distinct")
+            .field("in_memory", &self.set.len())
+            .field("spilled", &self.spilled)
+            .finish()
+    }
+}
+
+impl Distinct {
+    /// Keeps at most `cap` hashes in memory (at least one).
+    pub fn with_cap(cap: usize) -> Self {
+        Distinct {
+            set: HashSet128::default(),
+            cap: cap.max(1),
+            spill: None,
+            spilled: 0,
         }
     }
+
+    pub fn add(&mut self, hash: u128) -> io::Result<()> {
+        if let Some(spill) = &mut self.spill {
+            self.spilled += 1;
+            return spill.write_all(&hash.to_le_bytes());
+        }
+        self.set.insert(hash);
+        if self.set.len() > self.cap {
+            let mut spill = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
+            for h in self.set.drain() {
+                spill.write_all(&h.to_le_bytes())?;
+                self.spilled += 1;
+            }
+            self.set = HashSet128::default();
+            self.spill = Some(spill);
+        }
+        Ok(())
+    }
+
+    /// Whether the hashes went to disk.
+    pub fn spilled(&self) -> bool {
+        self.spill.is_some()
+    }
+
+    /// The number of distinct hashes added.
+    pub fn count(self) -> io::Result<u64> {
+        let Some(spill) = self.spill else {
+            return Ok(self.set.len() as u64);
+        };
+        let mut file = spill.into_inner().map_err(io::IntoInnerError::into_error)?;
+        let partitions = (self.spilled.div_ceil(self.cap as u64) as usize)
+            .next_power_of_two()
+            .min(MAX_PARTITIONS);
+        if partitions == 1 {
+            file.seek(SeekFrom::Start(0))?;
+            return count_sorted(BufReader::new(file), self.spilled as usize);
+        }
+        // Hashes are uniform: their top bits split them into partitions of about the same size.
+        let shift = 128 - partitions.trailing_zeros();
+        let mut parts = (0..partitions)
+            .map(|_| Ok(BufWriter::with_capacity(1 << 14, tempfile::tempfile()?)))
+            .collect::<io::Result<Vec<_>>>()?;
+        let mut sizes = vec![0usize; partitions];
+        file.seek(SeekFrom::Start(0))?;
+        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let mut word = [0u8; 16];
+        for _ in 0..self.spilled {
+            reader.read_exact(&mut word)?;
+            let part = (u128::from_le_bytes(word) >> shift) as usize;
+            parts[part].write_all(&word)?;
+            sizes[part] += 1;
+        }
+        drop(reader);
+        let mut total = 0;
+        for (part, size) in parts.into_iter().zip(sizes) {
+            let mut file = part.into_inner().map_err(io::IntoInnerError::into_error)?;
+            file.seek(SeekFrom::Start(0))?;
+            total += count_sorted(BufReader::new(file), size)?;
+        }
+        Ok(total)
+    }
+}
+
+/// Reads `n` hashes and counts the distinct ones by sorting them.
+fn count_sorted(mut reader: impl Read, n: usize) -> io::Result<u64> {
+    let mut hashes = Vec::with_capacity(n);
+    let mut word = [0u8; 16];
+    for _ in 0..n {
+        reader.read_exact(&mut word)?;
+        hashes.push(u128::from_le_bytes(word));
+    }
+    hashes.sort_unstable();
+    hashes.dedup();
+    Ok(hashes.len() as u64)
 }
 
 #[cfg(test)]
@@ -123,27 +164,35 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    #[test]
-    fn past_the_cap_the_count_is_an_estimate_within_its_error() {
-        let mut distinct = Distinct::default();
-        for i in 0..200_000u64 {
-            distinct.add_capped(hash128(&i.to_le_bytes()), 50_000);
+    fn count(values: &[String], cap: usize) -> (u64, bool) {
+        let mut distinct = Distinct::with_cap(cap);
+        for v in values {
+            distinct.add(hash128(v.as_bytes())).unwrap();
         }
-        let DistinctCount { count, approximate } = distinct.count();
-        assert!(approximate);
-        // 0.8% standard error: 4% is five of them.
-        assert!((count as f64 - 200_000.0).abs() < 8_000.0, "{count}");
+        let spilled = distinct.spilled();
+        (distinct.count().unwrap(), spilled)
+    }
+
+    #[test]
+    fn past_the_cap_the_count_is_still_exact() {
+        let mut distinct = Distinct::with_cap(1_000);
+        for i in 0..50_000u64 {
+            // every value twice, far apart
+            distinct.add(hash128(&(i % 25_000).to_le_bytes())).unwrap();
+        }
+        assert!(distinct.spilled());
+        assert_eq!(distinct.count().unwrap(), 25_000);
     }
 
     proptest! {
         #[test]
-        fn exact_below_the_cap(values in proptest::collection::vec("[a-c]{0,3}", 0..300)) {
-            let mut distinct = Distinct::default();
-            for v in &values {
-                distinct.add(hash128(v.as_bytes()));
-            }
+        fn exact_in_memory_and_spilled(
+            values in proptest::collection::vec("[a-d]{0,4}", 0..400),
+            cap in 1usize..64,
+        ) {
             let expected = values.iter().collect::<std::collections::HashSet<_>>().len() as u64;
-            prop_assert_eq!(distinct.count(), DistinctCount { count: expected, approximate: false });
+            prop_assert_eq!(count(&values, usize::MAX).0, expected);
+            prop_assert_eq!(count(&values, cap).0, expected);
         }
     }
 }

@@ -37,7 +37,10 @@ pub struct NumericSummary {
     pub std_dev: Option<f64>,
     pub quartiles: [f64; 3],
     pub histogram: Vec<Bin>,
-    /// Quartiles and histogram come from a sample (more than [`EXACT_VALUES`] values).
+    /// Values outside Tukey's fences, [Q1 - 1.5 IQR, Q3 + 1.5 IQR] (scaled up from the sample
+    /// when approximate); 0 when the IQR is 0.
+    pub outliers: u64,
+    /// Quartiles, histogram and outliers come from a sample (more than [`EXACT_VALUES`] values).
     pub approximate: bool,
 }
 
@@ -106,6 +109,7 @@ impl NumericStats {
             std_dev: (self.count > 1).then(|| (self.m2 / (self.count - 1) as f64).sqrt()),
             quartiles,
             histogram: histogram(&self.kept, self.min, self.max, scale),
+            outliers: outliers(&self.kept, quartiles, scale),
             approximate: self.kept.len() as u64 != self.count,
         })
     }
@@ -118,6 +122,18 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     let above = position.ceil() as usize;
     let fraction = position - below as f64;
     sorted[below] + (sorted[above] - sorted[below]) * fraction
+}
+
+/// Values beyond Tukey's fences (1.5 interquartile ranges outside the quartiles).
+fn outliers(sorted: &[f64], [q1, _, q3]: [f64; 3], scale: f64) -> u64 {
+    let iqr = q3 - q1;
+    if iqr <= 0.0 {
+        return 0;
+    }
+    let (low, high) = (q1 - 1.5 * iqr, q3 + 1.5 * iqr);
+    let below = sorted.partition_point(|v| *v < low);
+    let above = sorted.len() - sorted.partition_point(|v| *v <= high);
+    ((below + above) as f64 * scale).round() as u64
 }
 
 /// Equal-width bins from min to max; counts scaled up when the values are a sample.
@@ -197,7 +213,26 @@ mod tests {
         assert_eq!(summary.histogram.iter().map(|b| b.count).sum::<u64>(), 5);
         assert_eq!(summary.histogram.last().unwrap().end, 5.0);
         assert!(!summary.approximate);
+        assert_eq!(summary.outliers, 0);
         assert!(NumericStats::new(1).finish().is_none());
+    }
+
+    #[test]
+    fn outliers_are_outside_tukeys_fences() {
+        let mut stats = NumericStats::new(1);
+        // Q1 = 3, Q3 = 7, IQR = 4: fences at -3 and 13.
+        for v in [-4.0, 1.0, 2.0, 3.0, 3.0, 5.0, 7.0, 7.0, 8.0, 13.0, 14.0] {
+            stats.add(v);
+        }
+        let summary = stats.finish().unwrap();
+        assert_eq!((summary.quartiles[0], summary.quartiles[2]), (2.5, 7.5));
+        // Q1 2.5, Q3 7.5, IQR 5: fences -5 and 15: none outside.
+        assert_eq!(summary.outliers, 0);
+        let mut stats = NumericStats::new(1);
+        for v in [1.0, 2.0, 2.0, 3.0, 3.0, 3.0, 4.0, 4.0, 5.0, 100.0, -50.0] {
+            stats.add(v);
+        }
+        assert_eq!(stats.finish().unwrap().outliers, 2);
     }
 
     #[test]
