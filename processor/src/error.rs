@@ -5,6 +5,7 @@
 //! - [`ConnectionError`]: a dependency (PostgreSQL, Kafka, S3) could not be reached or is not
 //!   in the expected shape (a topic or bucket missing).
 //! - [`ServerError`]: the health/metrics HTTP server could not start.
+//! - [`ConvertError`]: a raw file could not be turned into typed Parquet and a profile.
 //! - [`Error`]: what [`crate::service::run`] returns; wraps the layers above.
 //!
 //! Each variant carries the context a reader of the log needs (which bucket, which address);
@@ -124,6 +125,56 @@ pub enum ServerError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// Why a raw file could not be converted.
+#[derive(Debug, thiserror::Error)]
+pub enum ConvertError {
+    /// A cell after the type-inference sample does not fit its column's inferred type: the
+    /// conversion starts over with that column as text (see [`crate::convert`]).
+    #[error("row {row}: {cell:?} in column {name:?} is not a {expected}")]
+    Conflict {
+        /// The column's position.
+        column: usize,
+        /// Its name.
+        name: String,
+        /// The 1-based data row.
+        row: u64,
+        /// The cell, cut to 100 characters.
+        cell: String,
+        /// The inferred type's name.
+        expected: &'static str,
+    },
+
+    /// The file cannot become a data set as it is; the reason says what to do.
+    #[error("{code}: {reason}")]
+    Rejected {
+        /// A stable code for programs (`EMPTY_FILE`, `INVALID_UTF8`...).
+        code: &'static str,
+        /// For the user: what is wrong and what to do.
+        reason: String,
+    },
+
+    /// Reading the raw file or writing a temporary file failed.
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+
+    /// The Parquet writer failed.
+    #[error("parquet: {0}")]
+    Parquet(#[from] parquet::errors::ParquetError),
+
+    /// Building an Arrow batch failed.
+    #[error("arrow: {0}")]
+    Arrow(#[from] arrow::error::ArrowError),
+}
+
+impl ConvertError {
+    pub fn rejected(code: &'static str, reason: impl Into<String>) -> Self {
+        ConvertError::Rejected {
+            code,
+            reason: reason.into(),
+        }
+    }
 }
 
 /// Everything [`crate::service::run`] can fail with.

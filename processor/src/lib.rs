@@ -9,6 +9,7 @@
 //! - [`events`]: the Kafka event payloads of `schema/events`.
 //! - [`connections`]: the PostgreSQL, Kafka and S3 clients and their checks.
 //! - [`decode`]: what raw cells mean, column types from a sample, CSV dialects.
+//! - [`convert`]: raw files to typed Parquet and a profile, in one pass.
 //! - [`readiness`]: the last check of each dependency, behind `/readyz`.
 //! - [`profile`]: column statistics computed while converting, in bounded memory.
 //! - [`metrics`]: Prometheus metrics behind `/metrics`.
@@ -18,6 +19,7 @@
 
 pub mod config;
 pub mod connections;
+pub mod convert;
 pub mod decode;
 pub mod error;
 pub mod events;

@@ -1,0 +1,121 @@
+//! Rows of decoded values to Parquet and a profile, in one pass: [`TableWriter`].
+//!
+//! Rows are gathered in Arrow builders and written as a record batch every [`BATCH_ROWS`]
+//! rows or [`BATCH_TEXT_BYTES`] of text, whichever comes first. The Parquet file is compressed
+//! with zstd (level 3) and cut into row groups of at most [`ROW_GROUP_ROWS`] rows or
+//! [`ROW_GROUP_BYTES`] (about 128 MiB, the common HDFS/S3 block size readers split work by).
+
+use std::io::Write;
+
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+
+use super::columns::{ColumnBuilder, schema};
+use crate::decode::values::{ColumnType, Value};
+use crate::error::ConvertError;
+use crate::profile::dataset::{DatasetProfile, DatasetProfiler};
+
+pub const BATCH_ROWS: usize = 64 * 1024;
+pub const BATCH_TEXT_BYTES: usize = 64 * 1024 * 1024;
+pub const ROW_GROUP_ROWS: usize = 1024 * 1024;
+pub const ROW_GROUP_BYTES: usize = 128 * 1024 * 1024;
+
+pub fn writer_properties() -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(3).expect("3 is a valid zstd level"),
+        ))
+        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+        .set_max_row_group_bytes(Some(ROW_GROUP_BYTES))
+        .set_created_by(format!(
+            "analytics-platform processor {}",
+            env!("CARGO_PKG_VERSION")
+        ))
+        .build()
+}
+
+/// What a finished conversion wrote.
+#[derive(Debug)]
+pub struct Written<W> {
+    pub sink: W,
+    pub profile: DatasetProfile,
+}
+
+pub struct TableWriter<W: Write + Send> {
+    schema: SchemaRef,
+    builders: Vec<ColumnBuilder>,
+    writer: ArrowWriter<W>,
+    profiler: DatasetProfiler,
+    pending: usize,
+}
+
+impl<W: Write + Send> TableWriter<W> {
+    pub fn new(sink: W, columns: &[(String, ColumnType)]) -> Result<Self, ConvertError> {
+        let schema = schema(columns);
+        let writer = ArrowWriter::try_new(sink, schema.clone(), Some(writer_properties()))?;
+        Ok(TableWriter {
+            schema,
+            builders: columns
+                .iter()
+                .map(|(_, ty)| ColumnBuilder::new(*ty))
+                .collect(),
+            writer,
+            profiler: DatasetProfiler::new(columns),
+            pending: 0,
+        })
+    }
+
+    /// One row: a value per column, each of its column's type.
+    pub fn push(&mut self, values: &[Value<'_>], ragged: bool) -> Result<(), ConvertError> {
+        for (builder, value) in self.builders.iter_mut().zip(values) {
+            builder.append(value);
+        }
+        self.profiler.add_row(values, ragged)?;
+        self.pending += 1;
+        if self.pending >= BATCH_ROWS
+            || self
+                .builders
+                .iter()
+                .map(ColumnBuilder::text_bytes)
+                .sum::<usize>()
+                >= BATCH_TEXT_BYTES
+        {
+            self.write_batch()?;
+        }
+        Ok(())
+    }
+
+    pub fn rows(&self) -> u64 {
+        self.profiler.rows()
+    }
+
+    fn write_batch(&mut self) -> Result<(), ConvertError> {
+        if self.pending == 0 {
+            return Ok(());
+        }
+        let arrays = self
+            .builders
+            .iter_mut()
+            .map(ColumnBuilder::finish)
+            .collect();
+        let batch = RecordBatch::try_new(self.schema.clone(), arrays)?;
+        self.writer.write(&batch)?;
+        self.pending = 0;
+        Ok(())
+    }
+
+    /// Writes what is pending and the Parquet footer; `size_bytes` is the raw file's size.
+    pub fn finish(mut self, size_bytes: u64) -> Result<Written<W>, ConvertError> {
+        self.write_batch()?;
+        // Flushes the last row group and writes the footer (calling `finish` first would write
+        // the footer twice).
+        let sink = self.writer.into_inner()?;
+        Ok(Written {
+            sink,
+            profile: self.profiler.finish(size_bytes)?,
+        })
+    }
+}
