@@ -146,6 +146,16 @@ pub enum ConvertError {
         expected: &'static str,
     },
 
+    /// A JSON object past the type-inference sample has a key no sampled object had: the
+    /// conversion starts over with that column.
+    #[error("row {row}: column {name:?} was not in the sampled rows")]
+    UnseenColumn {
+        /// The column's (flattened) name.
+        name: String,
+        /// The 1-based data row.
+        row: u64,
+    },
+
     /// The file cannot become a data set as it is; the reason says what to do.
     #[error("{code}: {reason}")]
     Rejected {

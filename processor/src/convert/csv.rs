@@ -10,14 +10,13 @@
 //! 5. A later cell that does not fit its column's type stops the pass with
 //!    [`ConvertError::Conflict`]: the caller starts over with that column as text.
 
-use std::collections::HashSet;
 use std::io::{self, Read, Write};
 
 use csv::StringRecord;
 
-use super::Progress;
 use super::columns::unique_names;
 use super::writer::{TableWriter, Written};
+use super::{Hints, Progress};
 use crate::decode::dialect::{SNIFF_BYTES, sniff};
 use crate::decode::infer::{Inference, SAMPLE_ROWS};
 use crate::decode::values::{ColumnType, Value, parse_as};
@@ -28,13 +27,12 @@ pub const SAMPLE_BYTES: usize = 16 * 1024 * 1024;
 /// Columns a data set may have.
 pub const MAX_COLUMNS: usize = 16_384;
 
-/// Converts the CSV in `raw` (of `size_bytes`) to Parquet in `sink`; the columns in
-/// `as_text` are text whatever their sample says.
+/// Converts the CSV in `raw` (of `size_bytes`) to Parquet in `sink`, following `hints`.
 pub fn convert<R: Read, W: Write + Send>(
     mut raw: R,
     sink: W,
     size_bytes: u64,
-    as_text: &HashSet<usize>,
+    hints: &Hints,
     progress: &Progress,
 ) -> Result<Written<W>, ConvertError> {
     let mut head = Vec::with_capacity(SNIFF_BYTES);
@@ -122,16 +120,13 @@ pub fn convert<R: Read, W: Write + Send>(
     let columns: Vec<(String, ColumnType)> = names
         .into_iter()
         .zip(inference.types())
-        .enumerate()
-        .map(|(i, (name, ty))| {
-            (
-                name,
-                if as_text.contains(&i) {
-                    ColumnType::Text
-                } else {
-                    ty
-                },
-            )
+        .map(|(name, ty)| {
+            let ty = if hints.as_text.contains(&name) {
+                ColumnType::Text
+            } else {
+                ty
+            };
+            (name, ty)
         })
         .collect();
 
@@ -229,7 +224,7 @@ mod tests {
             bytes,
             Vec::new(),
             bytes.len() as u64,
-            &HashSet::new(),
+            &Hints::default(),
             &Progress::default(),
         )
     }
@@ -293,15 +288,10 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let as_text = HashSet::from([0]);
-        let written = convert(
-            csv.as_bytes(),
-            Vec::new(),
-            0,
-            &as_text,
-            &Progress::default(),
-        )
-        .unwrap();
+        let mut hints = Hints::default();
+        let conflict = convert_bytes(csv.as_bytes()).unwrap_err();
+        assert!(hints.learn(&conflict) && !hints.learn(&conflict));
+        let written = convert(csv.as_bytes(), Vec::new(), 0, &hints, &Progress::default()).unwrap();
         assert_eq!(written.profile.columns[0].ty, "string");
         assert_eq!(written.profile.row_count, SAMPLE_ROWS as u64 + 6);
     }
@@ -351,7 +341,7 @@ mod tests {
                 ]).unwrap();
             }
             let bytes = csv.into_inner().unwrap();
-            let written = convert(&bytes[..], tempfile::tempfile().unwrap(), 0, &HashSet::new(), &Progress::default()).unwrap();
+            let written = convert(&bytes[..], tempfile::tempfile().unwrap(), 0, &Hints::default(), &Progress::default()).unwrap();
             let types: Vec<&str> = written.profile.columns.iter().map(|c| c.ty).collect();
             proptest::prop_assert_eq!(types, ["integer", "float", "boolean", "string"]);
             let mut file = written.sink;
