@@ -225,7 +225,7 @@ enum State<W: Write + Send> {
         bytes: usize,
     },
     Writing {
-        table: TableWriter<W>,
+        table: Box<TableWriter<W>>,
         columns: Vec<(String, ColumnType)>,
         index: HashMap<String, usize>,
     },
@@ -311,7 +311,7 @@ impl<W: Write + Send> State<W> {
             write_row(&mut table, &columns, &index, row, i as u64 + 1)?;
         }
         *self = State::Writing {
-            table,
+            table: Box::new(table),
             columns,
             index,
         };
