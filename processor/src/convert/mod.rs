@@ -1,5 +1,5 @@
-//! Raw files to typed Parquet and a profile, in one pass: [`csv`] (and, through the same
-//! [`writer::TableWriter`], JSON and Parquet inputs).
+//! Raw files to typed Parquet and a profile, in one pass: [`csv`], [`json`] and [`parquet`],
+//! all through [`writer::TableWriter`].
 //!
 //! Converters read from any [`std::io::Read`] and write the Parquet file to any
 //! [`std::io::Write`]: the job streams the raw object from S3 into them on a blocking thread
@@ -9,6 +9,7 @@
 pub mod columns;
 pub mod csv;
 pub mod json;
+pub mod parquet;
 pub mod writer;
 
 use std::collections::HashSet;

@@ -54,7 +54,15 @@ pub struct TableWriter<W: Write + Send> {
 
 impl<W: Write + Send> TableWriter<W> {
     pub fn new(sink: W, columns: &[(String, ColumnType)]) -> Result<Self, ConvertError> {
-        let schema = schema(columns);
+        Self::with_schema(sink, schema(columns), columns)
+    }
+
+    /// A writer of batches in `schema` (Parquet input, kept as it is), profiled as `columns`.
+    pub fn with_schema(
+        sink: W,
+        schema: SchemaRef,
+        columns: &[(String, ColumnType)],
+    ) -> Result<Self, ConvertError> {
         let writer = ArrowWriter::try_new(sink, schema.clone(), Some(writer_properties()))?;
         Ok(TableWriter {
             schema,
@@ -86,6 +94,17 @@ impl<W: Write + Send> TableWriter<W> {
             self.write_batch()?;
         }
         Ok(())
+    }
+
+    /// Profiles one row of a batch that [`Self::write_as_is`] writes.
+    pub fn profile_row(&mut self, values: &[Value<'_>]) -> Result<(), ConvertError> {
+        Ok(self.profiler.add_row(values, false)?)
+    }
+
+    /// Writes a batch in the writer's schema as it is (its rows profiled with
+    /// [`Self::profile_row`]).
+    pub fn write_as_is(&mut self, batch: &RecordBatch) -> Result<(), ConvertError> {
+        Ok(self.writer.write(batch)?)
     }
 
     pub fn rows(&self) -> u64 {
