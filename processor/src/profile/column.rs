@@ -68,18 +68,23 @@ pub struct HistogramBin {
     pub count: u64,
 }
 
-/// What the profile says about one column (stored as JSON; field names are the API's).
+/// What the profile says about one column. Stored as JSON in `quality.profiles.columns`: the
+/// keys are the contract with the quality subgraph (snake_case, after the design's
+/// ColumnProfile: `data_type`, `min_value`...).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ColumnProfile {
     pub name: String,
-    #[serde(rename = "type")]
+    /// integer, float, boolean, date, timestamp or string.
+    #[serde(rename = "data_type")]
     pub ty: &'static str,
     pub null_count: u64,
     /// 0 to 100.
+    #[serde(rename = "null_percentage")]
     pub null_percent: f64,
     pub unique_count: u64,
+    #[serde(rename = "min_value")]
     pub min: Option<Json>,
+    #[serde(rename = "max_value")]
     pub max: Option<Json>,
     /// Integer and float columns only.
     pub mean: Option<f64>,
@@ -88,7 +93,7 @@ pub struct ColumnProfile {
     pub quartiles: Option<[Json; 3]>,
     pub histogram: Option<Vec<HistogramBin>>,
     pub outliers: Option<u64>,
-    /// Quartiles, histogram and outliers come from a sample of 1,000,000 values.
+    /// Quartiles, histogram and outliers come from a sample of the values.
     pub sampled: bool,
     /// Text and boolean columns: the ten most frequent values.
     pub top_values: Option<Vec<TopValue>>,
@@ -318,6 +323,27 @@ mod tests {
         let top = p.top_values.unwrap();
         assert_eq!((top[0].value.as_str(), top[0].count), ("b", 2));
         assert_eq!(p.quartiles, None);
+    }
+
+    /// The keys the quality subgraph reads (subgraphs/quality/src/profile-json.ts).
+    #[test]
+    fn the_stored_json_has_the_quality_subgraphs_keys() {
+        let p = profile(ColumnType::Integer, &["1", "2"]);
+        let stored = serde_json::to_value(&p).unwrap();
+        for key in [
+            "name",
+            "data_type",
+            "null_count",
+            "null_percentage",
+            "unique_count",
+            "min_value",
+            "max_value",
+            "mean",
+            "std_dev",
+        ] {
+            assert!(stored.get(key).is_some(), "{key} missing from {stored}");
+        }
+        assert_eq!(stored["data_type"], "integer");
     }
 
     #[test]

@@ -50,8 +50,8 @@ pub enum IssueKind {
     RaggedRows,
 }
 
+/// Stored as JSON in `quality.profiles.issues` (after the design's QualityIssue).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct Issue {
     #[serde(rename = "type")]
     pub kind: IssueKind,
@@ -63,8 +63,7 @@ pub struct Issue {
     pub description: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatasetProfile {
     pub row_count: u64,
     pub column_count: u32,
