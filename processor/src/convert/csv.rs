@@ -46,7 +46,12 @@ pub fn convert<R: Read, W: Write + Send>(
         .delimiter(dialect.delimiter)
         .quote(dialect.quote)
         .buffer_capacity(1 << 16)
-        .from_reader(io::Cursor::new(head).chain(raw));
+        .from_reader({
+            // The byte order mark is not part of the first cell.
+            let mut start = io::Cursor::new(head);
+            start.set_position(dialect.skip as u64);
+            start.chain(raw)
+        });
     let mut record = StringRecord::new();
     let mut row: u64 = 0;
     let mut next = |record: &mut StringRecord, row: &mut u64| -> Result<bool, ConvertError> {
@@ -56,27 +61,16 @@ pub fn convert<R: Read, W: Write + Send>(
             Err(error) => Err(read_error(error, *row)),
         }
     };
-    // Skips the byte order mark: the first header cell starts after it.
     let first = next(&mut record, &mut row)?;
-    if !first || (record.len() == 1 && record[0].trim_start_matches('\u{feff}').trim().is_empty()) {
+    if !first || (record.len() == 1 && record[0].trim().is_empty()) {
         return Err(ConvertError::rejected(
             "EMPTY_FILE",
             "The file is empty: there is no header and no data. Upload a CSV file with a header row and data rows.",
         ));
     }
-    let header: Option<Vec<String>> = dialect.has_header.then(|| {
-        record
-            .iter()
-            .enumerate()
-            .map(|(i, cell)| {
-                if i == 0 {
-                    cell.trim_start_matches('\u{feff}').to_owned()
-                } else {
-                    cell.to_owned()
-                }
-            })
-            .collect()
-    });
+    let header: Option<Vec<String>> = dialect
+        .has_header
+        .then(|| record.iter().map(str::to_owned).collect());
     let mut sample: Vec<StringRecord> = Vec::new();
     if header.is_none() {
         sample.push(record.clone());
@@ -259,6 +253,14 @@ mod tests {
                 .iter()
                 .any(|i| i.kind == IssueKind::RaggedRows && i.count == 2)
         );
+    }
+
+    #[test]
+    fn a_bom_before_a_headerless_file_is_not_data() {
+        let written = convert_bytes("\u{feff}1,2024-01-01\n2,2024-02-01\n".as_bytes()).unwrap();
+        let p = written.profile;
+        assert_eq!((p.row_count, p.columns[0].ty), (2, "integer"));
+        assert_eq!(p.columns[0].name, "column_1");
     }
 
     #[test]
