@@ -217,7 +217,9 @@ async function endToEnd() {
 const started = Date.now();
 let setUpOk = true;
 try {
-  setUp(env, { buildProcessor: false });
+  // The processor's dev build: the integration tests run it, and cargo test and the end-to-end
+  // platform reuse it.
+  setUp(env, { processorProfile: 'dev' });
 } catch (error) {
   console.error(`\nnpm test: set-up failed: ${error instanceof Error ? error.message : error}`);
   totals.push({ suite: 'set-up', passed: 0, failed: 1 });

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -91,7 +91,6 @@ describe('uploading data and following its processing', () => {
   /** Everything to remove afterwards. */
   const datasetIds = new Set<string>();
   const fileNames = new Set<string>();
-  const eventIds = new Set<string>();
 
   beforeAll(async () => {
     await assertPlatformReachable();
@@ -142,9 +141,6 @@ describe('uploading data and following its processing', () => {
       await db.query('DELETE FROM ingestion.uploads WHERE owner_id = $1 AND file_name = ANY($2)', [
         adminId,
         [...fileNames],
-      ]);
-      await db.query('DELETE FROM ingestion.applied_events WHERE event_id = ANY($1::uuid[])', [
-        [...eventIds],
       ]);
       await db.end();
     }
@@ -216,61 +212,6 @@ describe('uploading data and following its processing', () => {
     return { jobId, datasetId };
   }
 
-  function progressEvent(jobId: string, datasetId: string, progress: number) {
-    const eventId = randomUUID();
-    eventIds.add(eventId);
-    return {
-      eventId,
-      occurredAt: new Date().toISOString(),
-      jobId,
-      datasetId,
-      status: 'PROCESSING',
-      progress,
-      rowsProcessed: 2,
-      message: 'Decoding CSV',
-    };
-  }
-
-  /**
-   * Sends the same progress as the processor would (again every second, each a new event) until
-   * the page shows it: a subscription only sees what is produced after it started.
-   */
-  async function reportProgress(page: Page, jobId: string, datasetId: string, progress: number) {
-    const bar = page.locator(`[data-testid="job-progress"][aria-valuenow="${progress}"]`);
-    await until(
-      `the page to show ${progress} %`,
-      async () => {
-        await produce(
-          producer,
-          'data.processing.progress',
-          jobId,
-          progressEvent(jobId, datasetId, progress),
-        );
-        return await bar.waitFor({ timeout: 1_000 }).then(
-          () => true,
-          () => undefined,
-        );
-      },
-      30_000,
-    );
-  }
-
-  async function complete(jobId: string, datasetId: string, rowCount: number, columnCount: number) {
-    const eventId = randomUUID();
-    eventIds.add(eventId);
-    await produce(producer, 'data.processing.complete', jobId, {
-      eventId,
-      occurredAt: new Date().toISOString(),
-      jobId,
-      datasetId,
-      version: 1,
-      rowCount,
-      columnCount,
-      output: { bucket: DATA_BUCKET, prefix: `datasets/${datasetId}/v1/` },
-      processingTimeMs: 1234,
-    });
-  }
-
   test('a CSV goes up with its progress to 100 %, the job follows the processor to READY, and the open Datasets list shows it live', async () => {
     const list = await openDatasetsList();
     const { page, problems } = await newPage();
@@ -289,77 +230,56 @@ describe('uploading data and following its processing', () => {
       });
 
       const { jobId, datasetId } = await step(
-        'the upload reaches 100 % and the job is queued',
+        'the upload reaches 100 % and the job is created',
         async () => {
-          const queued = await queuedJob(page);
+          const created = await queuedJob(page);
           const bar = page.getByRole('progressbar', { name: 'Upload progress' });
           expect(await bar.getAttribute('aria-valuenow')).toBe('100');
           expect(await page.getByTestId('upload-status').innerText()).toContain(
             'accepted the file',
           );
-          expect(await page.getByTestId('job-phase').innerText()).toBe('Queued');
-          expect(await page.getByTestId('job-status').innerText()).toContain('Queued');
-          return queued;
+          // The real processor may already be at work, or done, by now.
+          expect(['Queued', 'Processing', 'Ready']).toContain(
+            await page.getByTestId('job-phase').innerText(),
+          );
+          return created;
         },
       );
 
-      await step(
-        'PostgreSQL has the queued job, its data set and the completed upload',
-        async () => {
-          const { rows } = await db.query(
-            `SELECT j.status AS job_status, j.owner_id, d.name, d.status, d.size_bytes, d.source_type,
+      await step('PostgreSQL has the job, its data set and the completed upload', async () => {
+        const { rows } = await db.query(
+          `SELECT j.status AS job_status, j.owner_id, d.name, d.status, d.size_bytes, d.source_type,
                   u.status AS upload_status, u.content_type
              FROM ingestion.jobs j
              JOIN ingestion.datasets d ON d.id = j.dataset_id
              JOIN ingestion.uploads u ON u.job_id = j.id
             WHERE j.id = $1`,
-            [jobId],
-          );
-          expect(rows[0]).toMatchObject({
-            job_status: 'QUEUED',
-            owner_id: adminId,
-            name: file.name,
-            status: 'PENDING',
-            source_type: 'CSV',
-            upload_status: 'COMPLETED',
-            content_type: 'text/csv',
-          });
-          expect(Number(rows[0].size_bytes)).toBe(file.buffer.length);
-        },
-      );
+          [jobId],
+        );
+        expect(rows[0]).toMatchObject({
+          owner_id: adminId,
+          name: file.name,
+          source_type: 'CSV',
+          upload_status: 'COMPLETED',
+          content_type: 'text/csv',
+        });
+        expect(['QUEUED', 'PROCESSING', 'COMPLETED']).toContain(rows[0].job_status);
+        expect(Number(rows[0].size_bytes)).toBe(file.buffer.length);
+      });
 
-      await step('the open Datasets list shows the new data set, pending', async () => {
+      await step('the open Datasets list shows the new data set', async () => {
         const row = datasetRow(list.page, datasetId);
         await row.waitFor({ timeout: 30_000 });
         expect(await row.getByTestId('dataset-name').innerText()).toBe(file.name);
-        expect(await row.getByTestId('dataset-status').innerText()).toBe('Pending');
-      });
-
-      await step('the page follows the processor’s progress', async () => {
-        await reportProgress(page, jobId, datasetId, 40);
-        expect(await page.getByTestId('job-phase').innerText()).toBe('Processing');
-        // Rows and message exist only in the progress events (the job has neither).
-        const status = await page
-          .getByTestId('job-status')
-          .filter({ hasText: 'Decoding CSV' })
-          .innerText({ timeout: 10_000 });
-        expect(status).toContain('Processing: 40 %');
-        expect(status).toContain('2 rows read');
-        expect(status).toContain('Decoding CSV');
-        await datasetRow(list.page, datasetId)
-          .getByTestId('dataset-status')
-          .filter({ hasText: 'Processing' })
-          .waitFor({ timeout: 30_000 });
       });
 
       await step(
         'the processor completes: the page says READY and links to the data set',
         async () => {
-          await complete(jobId, datasetId, 3, 4);
           await page
             .getByTestId('job-phase')
             .filter({ hasText: 'Ready' })
-            .waitFor({ timeout: 30_000 });
+            .waitFor({ timeout: 60_000 });
           expect(await page.getByTestId('job-status').innerText()).toBe(
             'Ready: 3 rows, 4 columns.',
           );
@@ -371,6 +291,33 @@ describe('uploading data and following its processing', () => {
           );
         },
       );
+
+      await step('the typed Parquet file is in S3 and the profile in PostgreSQL', async () => {
+        const head = await s3.send(
+          new HeadObjectCommand({
+            Bucket: DATA_BUCKET,
+            Key: `datasets/${datasetId}/v1/data.parquet`,
+          }),
+        );
+        expect(head.ContentLength).toBeGreaterThan(0);
+        const { rows } = await db.query(
+          `SELECT row_count, column_count, columns FROM quality.profiles WHERE dataset_id = $1`,
+          [datasetId],
+        );
+        expect(rows).toHaveLength(1);
+        expect(Number(rows[0].row_count)).toBe(3);
+        expect(
+          (rows[0].columns as { name: string; data_type: string }[]).map((c) => [
+            c.name,
+            c.data_type,
+          ]),
+        ).toEqual([
+          ['id', 'integer'],
+          ['city', 'string'],
+          ['temperature', 'float'],
+          ['observed_at', 'timestamp'],
+        ]);
+      });
 
       await step(
         'the open Datasets list shows it READY, with its shape, without a reload',
@@ -405,25 +352,19 @@ describe('uploading data and following its processing', () => {
   test('a processing failure shows the processor’s reason on the page and in the open list', async () => {
     const list = await openDatasetsList();
     const { page, problems } = await newPage();
-    const file = { name: `e2e-broken-${suffix}.csv`, mimeType: 'text/csv', buffer: csv(5) };
-    const reason = 'Row 4 has 3 fields; the header has 4. Fix the row and upload the file again.';
+    // A header and no rows: the upload is accepted (it is CSV text), the processor refuses it.
+    const file = {
+      name: `e2e-broken-${suffix}.csv`,
+      mimeType: 'text/csv',
+      buffer: Buffer.from('id,city,temperature,observed_at\n', 'utf8'),
+    };
+    const reason =
+      'The file has a header row (4 columns) but no data rows. Upload a file with at least one row of data.';
 
     await screenshotOnFailure(page, 'upload-failed', async () => {
       await openUploadPage(page);
       await chooseAndUpload(page, file, 'CSV');
-      const { jobId, datasetId } = await queuedJob(page);
-      await reportProgress(page, jobId, datasetId, 10);
-
-      const eventId = randomUUID();
-      eventIds.add(eventId);
-      await produce(producer, 'data.processing.failed', jobId, {
-        eventId,
-        occurredAt: new Date().toISOString(),
-        jobId,
-        datasetId,
-        code: 'CSV_MALFORMED',
-        reason,
-      });
+      const { datasetId } = await queuedJob(page);
 
       await page
         .getByTestId('job-phase')

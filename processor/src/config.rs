@@ -57,6 +57,17 @@ pub mod vars {
     pub const PROCESSOR_STARTUP_MAX_BACKOFF_MS: &str = "PROCESSOR_STARTUP_MAX_BACKOFF_MS";
     /// [`super::Options::shutdown_grace`] in milliseconds.
     pub const PROCESSOR_SHUTDOWN_GRACE_MS: &str = "PROCESSOR_SHUTDOWN_GRACE_MS";
+    /// Put before the consumer group and transactional ids, so that stacks and test runs can
+    /// share one Kafka (the TypeScript services read the same variable).
+    pub const KAFKA_GROUP_PREFIX: &str = "KAFKA_GROUP_PREFIX";
+    /// Names this instance among the processors of one stack (its Kafka transactional id).
+    pub const PROCESSOR_INSTANCE_ID: &str = "PROCESSOR_INSTANCE_ID";
+    /// Attempts at one job when S3 or PostgreSQL fail, before it fails for good.
+    pub const PROCESSOR_JOB_ATTEMPTS: &str = "PROCESSOR_JOB_ATTEMPTS";
+    /// Pause after the first failed attempt at a job; doubled after each further one.
+    pub const PROCESSOR_JOB_RETRY_BACKOFF_MS: &str = "PROCESSOR_JOB_RETRY_BACKOFF_MS";
+    /// Directory of the temporary files of a job (the Parquet before upload, spills).
+    pub const PROCESSOR_WORK_DIR: &str = "PROCESSOR_WORK_DIR";
 }
 
 /// Defaults shared with `infra/env.sh`.
@@ -107,6 +118,10 @@ pub struct Options {
     pub startup_max_backoff: Duration,
     /// How long shutdown waits for in-flight HTTP requests before closing them. Default 5 s.
     pub shutdown_grace: Duration,
+    /// Attempts at one job when S3 or PostgreSQL fail before it is reported failed. Default 4.
+    pub job_attempts: u32,
+    /// Pause after the first failed attempt at a job, doubled after each. Default 1 s.
+    pub job_retry_backoff: Duration,
 }
 
 impl Default for Options {
@@ -118,6 +133,8 @@ impl Default for Options {
             startup_initial_backoff: Duration::from_millis(500),
             startup_max_backoff: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(5),
+            job_attempts: 4,
+            job_retry_backoff: Duration::from_secs(1),
         }
     }
 }
@@ -169,6 +186,11 @@ pub struct KafkaConfig {
     pub client_id: String,
     /// Topics that must exist before the processor is ready.
     pub required_topics: Vec<String>,
+    /// Consumer group of `data.ingestion`: `KAFKA_GROUP_PREFIX` + `processor`.
+    pub group_id: String,
+    /// Transactional id of the events producer: the group id + `-` + `PROCESSOR_INSTANCE_ID`.
+    /// Stable across restarts, so a restarted instance fences the one it replaces.
+    pub transactional_id: String,
 }
 
 impl KafkaConfig {
@@ -223,6 +245,8 @@ pub struct Config {
     pub log_filter: String,
     /// Timing of the service loop.
     pub options: Options,
+    /// Directory of a job's temporary files (`PROCESSOR_WORK_DIR`, default the system's).
+    pub work_dir: std::path::PathBuf,
 }
 
 impl Config {
@@ -258,6 +282,21 @@ impl Config {
         let brokers = r.check(vars::KAFKA_BROKERS, parse_brokers(&brokers));
         let client_id = r.string(vars::KAFKA_CLIENT_ID, defaults::KAFKA_CLIENT_ID);
         r.check(vars::KAFKA_CLIENT_ID, validate_client_id(&client_id));
+
+        let group_prefix = r.string(vars::KAFKA_GROUP_PREFIX, "");
+        if !group_prefix.is_empty() {
+            r.check(vars::KAFKA_GROUP_PREFIX, validate_client_id(&group_prefix));
+        }
+        let instance_id = r.string(vars::PROCESSOR_INSTANCE_ID, "0");
+        r.check(
+            vars::PROCESSOR_INSTANCE_ID,
+            validate_client_id(&instance_id),
+        );
+        let group_id = format!("{group_prefix}processor");
+        let work_dir = r
+            .raw(vars::PROCESSOR_WORK_DIR)
+            .map(|v| std::path::PathBuf::from(v.trim()))
+            .unwrap_or_else(std::env::temp_dir);
 
         let endpoint = r.raw(vars::S3_ENDPOINT);
         let endpoint = match endpoint.as_deref().map(str::trim) {
@@ -299,6 +338,12 @@ impl Config {
             shutdown_grace: r
                 .parse(vars::PROCESSOR_SHUTDOWN_GRACE_MS, parse_millis)
                 .unwrap_or(d.shutdown_grace),
+            job_attempts: r
+                .parse(vars::PROCESSOR_JOB_ATTEMPTS, parse_attempts)
+                .unwrap_or(d.job_attempts),
+            job_retry_backoff: r
+                .parse(vars::PROCESSOR_JOB_RETRY_BACKOFF_MS, parse_millis)
+                .unwrap_or(d.job_retry_backoff),
         };
         if options.startup_max_backoff < options.startup_initial_backoff {
             r.problem(
@@ -329,6 +374,8 @@ impl Config {
                 brokers,
                 client_id,
                 required_topics: topics::REQUIRED.iter().map(|t| t.to_string()).collect(),
+                transactional_id: format!("{group_id}-{instance_id}"),
+                group_id,
             },
             s3: S3Config {
                 endpoint,
@@ -340,6 +387,7 @@ impl Config {
             },
             log_filter,
             options,
+            work_dir,
         })
     }
 }

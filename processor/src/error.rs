@@ -159,7 +159,7 @@ pub enum ConvertError {
     /// The file cannot become a data set as it is; the reason says what to do.
     #[error("{code}: {reason}")]
     Rejected {
-        /// A stable code for programs (`EMPTY_FILE`, `INVALID_UTF8`...).
+        /// A stable code for programs (`EMPTY_FILE`, `INVALID_ENCODING`...).
         code: &'static str,
         /// For the user: what is wrong and what to do.
         reason: String,
@@ -183,6 +183,82 @@ impl ConvertError {
         ConvertError::Rejected {
             code,
             reason: reason.into(),
+        }
+    }
+}
+
+/// Why a job did not complete. [`JobError::is_transient`] tells the failures worth another
+/// attempt (a dependency down) from those that fail the job at once (the file itself).
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// The file cannot become a data set; the reason says what to do.
+    #[error("{code}: {reason}")]
+    Rejected {
+        /// A stable code for programs (`EMPTY_FILE`, `RAW_OBJECT_MISSING`...).
+        code: &'static str,
+        /// For the user: what is wrong and what to do.
+        reason: String,
+    },
+
+    /// An S3 request failed after object_store's own retries.
+    #[error("s3: {}", crate::connections::s3::summarize(.0))]
+    Storage(#[from] object_store::Error),
+
+    /// A PostgreSQL statement failed.
+    #[error("postgres: {}", chain(.0))]
+    Database(#[from] tokio_postgres::Error),
+
+    /// PostgreSQL could not be reached.
+    #[error(transparent)]
+    Connection(#[from] ConnectionError),
+
+    /// Reading the raw object's stream or a temporary file failed.
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+
+    /// Anything else: a bug, or a file the Arrow/Parquet libraries could not handle.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl JobError {
+    /// A dependency failed: the same job may well succeed on another attempt.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            JobError::Storage(_)
+                | JobError::Database(_)
+                | JobError::Connection(_)
+                | JobError::Io(_)
+        )
+    }
+
+    /// The `data.processing.failed` code and the reason a user reads.
+    pub fn failure(&self) -> (&'static str, String) {
+        match self {
+            JobError::Rejected { code, reason } => (code, reason.clone()),
+            JobError::Storage(_) | JobError::Io(_) => (
+                "STORAGE_UNAVAILABLE",
+                "The file could not be read from or written to storage after several attempts. Nothing was kept: upload the file again in a few minutes.".into(),
+            ),
+            JobError::Database(_) | JobError::Connection(_) => (
+                "DATABASE_UNAVAILABLE",
+                "The profile could not be stored after several attempts. Nothing was kept: upload the file again in a few minutes.".into(),
+            ),
+            JobError::Internal(_) => (
+                "PROCESSING_ERROR",
+                "The file could not be processed because of an internal error. It has been logged; try again, or export the file again in another format.".into(),
+            ),
+        }
+    }
+}
+
+impl From<ConvertError> for JobError {
+    fn from(error: ConvertError) -> Self {
+        match error {
+            ConvertError::Rejected { code, reason } => JobError::Rejected { code, reason },
+            ConvertError::Io(error) => JobError::Io(error),
+            other => JobError::Internal(other.to_string()),
         }
     }
 }

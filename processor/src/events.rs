@@ -47,6 +47,12 @@ pub trait Event: Serialize + DeserializeOwned {
 
     /// The Kafka message key: the job id.
     fn key(&self) -> Uuid;
+
+    /// Decodes a message payload; the error says what is wrong (for a dead-letter header).
+    fn parse(payload: &[u8]) -> Result<Self, String> {
+        serde_json::from_slice(payload)
+            .map_err(|error| format!("not a valid {} event: {error}", Self::TOPIC))
+    }
 }
 
 /// Format of the raw upload.

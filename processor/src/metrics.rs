@@ -7,6 +7,10 @@
 //! | `processor_build_info{version}` | gauge | always 1; labels say what is running |
 //! | `processor_dependency_check_duration_seconds{dependency}` | histogram | time of each check |
 //! | `processor_dependency_check_failures_total{dependency}` | counter | failed checks |
+//! | `processor_jobs_total{outcome}` | counter | jobs handled: `completed`, `failed`, `skipped`, `dead_lettered` |
+//! | `processor_job_duration_seconds` | histogram | time from a job's message to its outcome |
+//! | `processor_rows_total` | counter | rows of the data sets completed |
+//! | `processor_partitions_assigned` | gauge | `data.ingestion` partitions this instance consumes |
 //! | `process_*` | various | CPU, memory, file descriptors, start time of this process |
 //!
 //! The registry is owned, not global, so tests can build as many as they like.
@@ -25,6 +29,12 @@ use crate::connections::Dependency;
 const CHECK_DURATION_BUCKETS: [f64; 10] =
     [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
 
+/// Buckets of the job-duration histogram, in seconds: small files take well under a second,
+/// gigabytes minutes.
+const JOB_DURATION_BUCKETS: [f64; 12] = [
+    0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0,
+];
+
 /// The processor's metrics and their registry.
 #[derive(Clone)]
 pub struct Metrics {
@@ -33,6 +43,10 @@ pub struct Metrics {
     ready: IntGauge,
     check_duration: HistogramVec,
     check_failures: IntCounterVec,
+    jobs: IntCounterVec,
+    job_duration: prometheus::Histogram,
+    rows: prometheus::IntCounter,
+    partitions: IntGauge,
 }
 
 impl Metrics {
@@ -74,6 +88,27 @@ impl Metrics {
             &["dependency"],
         )?;
 
+        let jobs = IntCounterVec::new(
+            Opts::new("processor_jobs_total", "Jobs handled, by outcome"),
+            &["outcome"],
+        )?;
+        let job_duration = prometheus::Histogram::with_opts(
+            HistogramOpts::new(
+                "processor_job_duration_seconds",
+                "Time from a job's message to its outcome",
+            )
+            .buckets(JOB_DURATION_BUCKETS.to_vec()),
+        )?;
+        let rows =
+            prometheus::IntCounter::new("processor_rows_total", "Rows of the data sets completed")?;
+        let partitions = IntGauge::new(
+            "processor_partitions_assigned",
+            "data.ingestion partitions this instance consumes",
+        )?;
+        registry.register(Box::new(jobs.clone()))?;
+        registry.register(Box::new(job_duration.clone()))?;
+        registry.register(Box::new(rows.clone()))?;
+        registry.register(Box::new(partitions.clone()))?;
         registry.register(Box::new(dependency_up.clone()))?;
         registry.register(Box::new(ready.clone()))?;
         registry.register(Box::new(build_info.clone()))?;
@@ -99,7 +134,31 @@ impl Metrics {
             ready,
             check_duration,
             check_failures,
+            jobs,
+            job_duration,
+            rows,
+            partitions,
         })
+    }
+
+    /// Counts a job's outcome (`completed`, `failed`, `skipped`, `dead_lettered`).
+    pub fn job_outcome(&self, outcome: &str) {
+        self.jobs.with_label_values(&[outcome]).inc();
+    }
+
+    /// Observes the job's duration when dropped.
+    pub fn job_timer(&self) -> prometheus::HistogramTimer {
+        self.job_duration.start_timer()
+    }
+
+    /// Counts the rows of a completed data set.
+    pub fn job_rows(&self, rows: u64) {
+        self.rows.inc_by(rows);
+    }
+
+    /// The gauge of assigned partitions, set by the consumer's rebalance callback.
+    pub fn partitions_assigned(&self) -> IntGauge {
+        self.partitions.clone()
     }
 
     /// Records the outcome and duration of one check.

@@ -8,8 +8,9 @@
 //! 4. On the shutdown signal (at any point above): report `shutting_down`, stop accepting HTTP
 //!    connections, then close the Kafka, PostgreSQL and S3 clients, in that order.
 //!
-//! Later issues add the `data.ingestion` consumer between 2 and 3; it will stop first on
-//! shutdown, committing only what is durable.
+//! 3b. Beside the re-checks, consume `data.ingestion` ([`crate::consumer`]), one job at a time.
+//!     On shutdown it stops first; a job cut short is left uncommitted and redone on the next
+//!     start (its outputs are rewritten the same, and it still gets one outcome event).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +21,8 @@ use crate::config::{Config, Options};
 use crate::connections::{Connections, Dependency};
 use crate::error::{Error, Result};
 use crate::health::HealthServer;
+use crate::job::Jobs;
+use crate::job::progress::ProgressPublisher;
 use crate::metrics::Metrics;
 use crate::readiness::Readiness;
 
@@ -86,7 +89,12 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<()> {
     );
     let outcome = match Connections::new(&config) {
         Ok(connections) => {
-            let outcome = watch(&connections, &readiness, &options, &shutdown).await;
+            let outcome =
+                match wait_until_ready(&connections, &readiness, &options, &shutdown).await {
+                    Ok(true) => serve(&config, &connections, &readiness, &shutdown).await,
+                    Ok(false) => Ok(()),
+                    Err(error) => Err(error),
+                };
             readiness.set_shutting_down();
             stop(&stop_server, server_task).await;
             connections.close().await;
@@ -103,24 +111,61 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<()> {
     outcome
 }
 
-/// Steps 2 and 3 of the module docs. Returns when `shutdown` is cancelled.
-async fn watch(
+/// Step 3 and 3b: re-checks beside the consumer, until `shutdown` or the consumer fails.
+async fn serve(
+    config: &Config,
+    connections: &Connections,
+    readiness: &Readiness,
+    shutdown: &CancellationToken,
+) -> Result<()> {
+    let progress = ProgressPublisher::new(&config.kafka)?;
+    let jobs = Jobs {
+        s3: &connections.s3,
+        postgres: &connections.postgres,
+        progress: &progress,
+        metrics: readiness.metrics(),
+        options: config.options,
+        work_dir: config.work_dir.clone(),
+        raw_bucket: config.s3.raw_bucket.clone(),
+    };
+    // The consumer failing (it could not be created) stops the re-checks too.
+    let stop = shutdown.child_token();
+    let consume = async {
+        let consumed = crate::consumer::run(
+            &config.kafka,
+            &jobs,
+            readiness.metrics().partitions_assigned(),
+            &stop,
+        )
+        .await;
+        stop.cancel();
+        consumed
+    };
+    let (consumed, ()) = tokio::join!(
+        consume,
+        recheck(connections, readiness, &config.options, &stop)
+    );
+    consumed.map_err(Error::from)
+}
+
+/// Step 2 of the module docs: true once every dependency passed, false on `shutdown`.
+async fn wait_until_ready(
     connections: &Connections,
     readiness: &Readiness,
     options: &Options,
     shutdown: &CancellationToken,
-) -> Result<()> {
+) -> Result<bool> {
     let mut backoff = Backoff::new(options.startup_initial_backoff, options.startup_max_backoff);
     let mut attempt = 0;
     loop {
         attempt += 1;
         let failed = tokio::select! {
             failed = readiness.check_all(connections, options.check_timeout) => failed,
-            () = shutdown.cancelled() => return Ok(()),
+            () = shutdown.cancelled() => return Ok(false),
         };
         if failed.is_empty() {
             tracing::info!(attempt, "all dependencies reachable; ready");
-            break;
+            return Ok(true);
         }
         let names = failed
             .iter()
@@ -156,17 +201,25 @@ async fn watch(
         );
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
-            () = shutdown.cancelled() => return Ok(()),
+            () = shutdown.cancelled() => return Ok(false),
         }
     }
+}
 
+/// Step 3: re-checks every `readiness_interval` until `shutdown`.
+async fn recheck(
+    connections: &Connections,
+    readiness: &Readiness,
+    options: &Options,
+    shutdown: &CancellationToken,
+) {
     let mut interval = tokio::time::interval(options.readiness_interval);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     interval.tick().await; // the first tick is immediate; we just checked
     loop {
         tokio::select! {
             _ = interval.tick() => {}
-            () = shutdown.cancelled() => return Ok(()),
+            () = shutdown.cancelled() => return,
         }
         tokio::select! {
             failed = readiness.check_all(connections, options.check_timeout) => {
@@ -174,7 +227,7 @@ async fn watch(
                     tracing::debug!(failed = failed.len(), "readiness check failed");
                 }
             }
-            () = shutdown.cancelled() => return Ok(()),
+            () = shutdown.cancelled() => return,
         }
     }
 }

@@ -1,8 +1,10 @@
 //! PostgreSQL: one connection, opened on first use, reopened after it breaks.
 //!
-//! The check runs `SELECT 1`. Later issues add the `quality` profile writes on the same
-//! configuration (a pool then, once there is concurrent work).
+//! The check runs `SELECT 1`; the jobs run their statements on the same connection
+//! ([`PostgresClient::client`]): one job runs at a time, and each of its writes is a single
+//! statement, so nothing needs a pool or a transaction spanning calls.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Mutex;
@@ -21,7 +23,7 @@ pub struct PostgresClient {
 
 /// An open connection: the client and the task that drives its socket.
 struct Open {
-    client: Client,
+    client: Arc<Client>,
     driver: JoinHandle<()>,
 }
 
@@ -43,13 +45,9 @@ impl PostgresClient {
     /// Connects if needed and runs `SELECT 1`. A failed check drops the connection, so the
     /// next check starts afresh.
     pub async fn check(&self) -> Result<(), ConnectionError> {
-        let mut guard = self.conn.lock().await;
         let result = tokio::time::timeout(self.timeout, async {
-            if guard.as_ref().is_none_or(|open| open.client.is_closed()) {
-                *guard = Some(self.connect().await?);
-            }
-            let open = guard.as_ref().expect("just connected");
-            let row = open.client.query_one("SELECT 1::int4", &[]).await?;
+            let client = self.client().await?;
+            let row = client.query_one("SELECT 1::int4", &[]).await?;
             match row.try_get::<_, i32>(0)? {
                 1 => Ok(()),
                 other => Err(ConnectionError::PostgresUnexpectedAnswer(other)),
@@ -60,12 +58,31 @@ impl PostgresClient {
             dependency: super::Dependency::Postgres,
             timeout: self.timeout,
         }));
-        if result.is_err()
-            && let Some(open) = guard.take()
-        {
-            open.close().await;
+        if result.is_err() {
+            self.reset().await;
         }
         result
+    }
+
+    /// The open connection, opened (again) when there is none or it broke. Bounded by the
+    /// connect timeout; the caller bounds its own statements.
+    pub async fn client(&self) -> Result<Arc<Client>, ConnectionError> {
+        let mut guard = self.conn.lock().await;
+        if guard.as_ref().is_none_or(|open| open.client.is_closed()) {
+            if let Some(broken) = guard.take() {
+                broken.close().await;
+            }
+            *guard = Some(self.connect().await?);
+        }
+        Ok(Arc::clone(&guard.as_ref().expect("just connected").client))
+    }
+
+    /// Closes the connection, so that the next call opens a new one (after a failure that
+    /// may have left it unusable, such as a timeout in the middle of a statement).
+    pub async fn reset(&self) {
+        if let Some(open) = self.conn.lock().await.take() {
+            open.close().await;
+        }
     }
 
     async fn connect(&self) -> Result<Open, ConnectionError> {
@@ -76,7 +93,10 @@ impl PostgresClient {
             }
         });
         tracing::debug!("PostgreSQL connection opened");
-        Ok(Open { client, driver })
+        Ok(Open {
+            client: Arc::new(client),
+            driver,
+        })
     }
 
     /// Closes the connection, if any.

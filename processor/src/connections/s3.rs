@@ -27,10 +27,19 @@ pub struct S3Client {
     data: Bucket,
 }
 
+/// One bucket, with two clients: the readiness check's, whose every request is bounded by the
+/// check timeout, and the jobs', which stream objects of any size (a connect timeout, no
+/// overall one) and retry a failed request for up to [`TRANSFER_RETRY_TIMEOUT`].
 struct Bucket {
     name: String,
     store: Arc<dyn ObjectStore>,
+    transfer: Arc<dyn ObjectStore>,
 }
+
+/// Retries of one request of a job (object_store retries 5xx answers and broken connections).
+const TRANSFER_MAX_RETRIES: usize = 5;
+/// How long one request of a job may go on being retried.
+const TRANSFER_RETRY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Makes `ring` the process's TLS crypto provider. object_store is built on reqwest with
 /// `rustls-no-provider` to avoid compiling aws-lc; rustls then needs a provider installed once
@@ -51,12 +60,17 @@ impl S3Client {
 
     /// The bucket of raw uploads.
     pub fn raw(&self) -> &Arc<dyn ObjectStore> {
-        &self.raw.store
+        &self.raw.transfer
     }
 
     /// The bucket of typed datasets.
     pub fn data(&self) -> &Arc<dyn ObjectStore> {
-        &self.data.store
+        &self.data.transfer
+    }
+
+    /// The name of the data bucket (the events' output location).
+    pub fn data_bucket(&self) -> &str {
+        &self.data.name
     }
 
     /// Lists the probe prefix of both buckets, concurrently.
@@ -68,23 +82,46 @@ impl S3Client {
 
 impl Bucket {
     fn new(config: &S3Config, name: &str, timeout: Duration) -> Result<Self, ConnectionError> {
+        let check = ClientOptions::new()
+            .with_allow_http(config.allow_http())
+            .with_connect_timeout(timeout)
+            .with_timeout(timeout);
+        let transfer = ClientOptions::new()
+            .with_allow_http(config.allow_http())
+            .with_connect_timeout(timeout)
+            .with_timeout_disabled();
+        Ok(Self {
+            name: name.to_string(),
+            store: Self::build(config, name, check, CHECK_MAX_RETRIES, timeout)?,
+            transfer: Self::build(
+                config,
+                name,
+                transfer,
+                TRANSFER_MAX_RETRIES,
+                TRANSFER_RETRY_TIMEOUT,
+            )?,
+        })
+    }
+
+    fn build(
+        config: &S3Config,
+        name: &str,
+        options: ClientOptions,
+        max_retries: usize,
+        retry_timeout: Duration,
+    ) -> Result<Arc<dyn ObjectStore>, ConnectionError> {
         let mut builder = AmazonS3Builder::new()
             .with_region(&config.region)
             .with_access_key_id(&config.access_key_id)
             .with_secret_access_key(config.secret_access_key.expose())
             .with_bucket_name(name)
             // `with_client_options` replaces the whole ClientOptions, `allow_http` included
-            // (builder.with_allow_http before it is silently undone): set it here.
-            .with_client_options(
-                ClientOptions::new()
-                    .with_allow_http(config.allow_http())
-                    .with_connect_timeout(timeout)
-                    .with_timeout(timeout),
-            )
+            // (builder.with_allow_http before it is silently undone): it is set in `options`.
+            .with_client_options(options)
             .with_retry(RetryConfig {
                 backoff: BackoffConfig::default(),
-                max_retries: CHECK_MAX_RETRIES,
-                retry_timeout: timeout,
+                max_retries,
+                retry_timeout,
             });
         if let Some(endpoint) = &config.endpoint {
             // Path-style requests (endpoint/bucket/key), which S3-compatible servers expect.
@@ -92,10 +129,7 @@ impl Bucket {
                 .with_endpoint(endpoint.as_str().trim_end_matches('/'))
                 .with_virtual_hosted_style_request(false);
         }
-        Ok(Self {
-            name: name.to_string(),
-            store: Arc::new(builder.build()?),
-        })
+        Ok(Arc::new(builder.build()?))
     }
 
     async fn check(&self) -> Result<(), ConnectionError> {
@@ -113,7 +147,7 @@ impl Bucket {
 
 /// object_store's message with the S3 XML error body replaced by its `Code` and `Message`
 /// (a `SignatureDoesNotMatch` body alone is kilobytes of hex).
-fn summarize(error: &object_store::Error) -> String {
+pub(crate) fn summarize(error: &object_store::Error) -> String {
     let text = error.to_string();
     let Some(xml_start) = text.find("<?xml").or_else(|| text.find("<Error>")) else {
         return text;

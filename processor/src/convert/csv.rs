@@ -171,7 +171,7 @@ fn read_error(error: csv::Error, row: u64) -> ConvertError {
     match error.into_kind() {
         csv::ErrorKind::Io(error) => ConvertError::Io(error),
         csv::ErrorKind::Utf8 { err, .. } => ConvertError::rejected(
-            "INVALID_UTF8",
+            "INVALID_ENCODING",
             format!(
                 "Line {row}, column {}, is not valid UTF-8 text. Save the file as UTF-8 (in Excel: \"CSV UTF-8\") and upload it again.",
                 err.field() + 1
@@ -238,7 +238,7 @@ mod tests {
         assert_eq!(code(b"PAR1\x15\x04"), "WRONG_FORMAT");
         assert_eq!(code(b"\x1f\x8b\x08\x00"), "COMPRESSED_FILE");
         assert_eq!(code(b"a,b\n1,\x00\x01\x02\n"), "NOT_TEXT");
-        assert_eq!(code(b"name,city\nx,M\xfcnchen\n"), "INVALID_UTF8");
+        assert_eq!(code(b"name,city\nx,M\xfcnchen\n"), "INVALID_ENCODING");
     }
 
     #[test]

@@ -145,6 +145,8 @@ impl Processor {
             .env("PROCESSOR_HOST", "127.0.0.1")
             .env("PROCESSOR_PORT", port.to_string())
             .env("LOG_LEVEL", "debug,rdkafka=warn")
+            // Its own consumer group: not the platform's, whose jobs it must not take.
+            .env("KAFKA_GROUP_PREFIX", "processor-lifecycle-tests-")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

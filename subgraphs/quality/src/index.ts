@@ -20,7 +20,10 @@ export function start(environment?: Record<string, string | undefined>, exitOnSh
         policy,
         createContext: (base) => createContext(base, store),
         // What this service keeps about a data set goes when the data set does.
-        datasetRows: ['DELETE FROM quality.profiles WHERE dataset_id = $1'],
+        datasetRows: [
+          'DELETE FROM quality.profiles WHERE dataset_id = $1',
+          'DELETE FROM quality.processing_runs WHERE dataset_id = $1',
+        ],
       };
     },
   });
