@@ -37,6 +37,17 @@ pub struct Recorded {
     pub published: bool,
 }
 
+impl Recorded {
+    /// From a row of `topic, event::text, published_at IS NOT NULL`.
+    fn from_row(row: &tokio_postgres::Row) -> Self {
+        Recorded {
+            topic: row.get(0),
+            payload: row.get(1),
+            published: row.get(2),
+        }
+    }
+}
+
 pub async fn job_state(client: &Client, job_id: Uuid) -> Result<JobState, JobError> {
     let row = client
         .query_opt(
@@ -59,11 +70,7 @@ pub async fn recorded(client: &Client, job_id: Uuid) -> Result<Option<Recorded>,
             &[&job_id],
         )
         .await?;
-    Ok(row.map(|r| Recorded {
-        topic: r.get(0),
-        payload: r.get(1),
-        published: r.get(2),
-    }))
+    Ok(row.as_ref().map(Recorded::from_row))
 }
 
 /// Stores the profile of the job's version and its completion event together. When an event
@@ -110,11 +117,7 @@ pub async fn record_completion(
             ],
         )
         .await?;
-    Ok(Recorded {
-        topic: row.get(0),
-        payload: row.get(1),
-        published: row.get(2),
-    })
+    Ok(Recorded::from_row(&row))
 }
 
 /// Records the job's failure event (or returns the event recorded before).
@@ -139,11 +142,7 @@ pub async fn record_failure(
             ],
         )
         .await?;
-    Ok(Recorded {
-        topic: row.get(0),
-        payload: row.get(1),
-        published: row.get(2),
-    })
+    Ok(Recorded::from_row(&row))
 }
 
 /// Notes that the job's event went out in a committed transaction.
