@@ -12,7 +12,9 @@
  *   4. Uploads (scripts/bench/uploads.mjs): createUpload / completeUpload latency with 50 users at
  *      once (goal: p95 < 50 ms whatever the size), and a 1 GiB upload through presigned multipart
  *      URLs against one AWS SDK PutObject of the same file.
- *   5. The processor's criterion benchmarks, when it has any.
+ *   5. The processor (scripts/bench/processor.mjs): a 1M-row CSV from event to completion against
+ *      DuckDB doing the same work, its peak RSS, and `profile` through the gateway.
+ *   6. The processor's criterion benchmarks, when it has any.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { startPlatform } from './lib/platform.mjs';
 import { run, setUp } from './lib/steps.mjs';
 import { percentile, report } from './bench/stats.mjs';
 import { benchUploads } from './bench/uploads.mjs';
+import { benchProcessor } from './bench/processor.mjs';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
@@ -255,6 +258,7 @@ async function main() {
     console.log(`  lost: ${MESSAGES - delivery.length}`);
     await client.dispose();
     await benchUploads({ env, pool, gatewayUrl: platform.url });
+    await benchProcessor({ env, pool, gatewayUrl, auth, ownerId: user });
   } finally {
     await producer.disconnect().catch(() => undefined);
     await pool.query('DELETE FROM ingestion.datasets WHERE id = $1', [dataset]);

@@ -342,6 +342,19 @@ describe('uploading data and following its processing', () => {
         expect(await page.getByTestId('dataset-status').innerText()).toBe('Ready');
       });
 
+      await step('the data set page shows its profile, with charts', async () => {
+        const profile = page.getByTestId('profile');
+        await profile.waitFor({ timeout: 30_000 });
+        expect(await page.getByTestId('quality-score').innerText()).toMatch(/\d+\s*\/ 100 quality/);
+        const types = await page
+          .getByTestId('profile-columns')
+          .getByTestId('column-type')
+          .allInnerTexts();
+        expect(types).toEqual(['integer', 'string', 'float', 'timestamp']);
+        await page.locator('[data-testid="chart"] svg').first().waitFor({ timeout: 30_000 });
+        expect(await page.locator('[data-testid="chart"] svg').count()).toBeGreaterThan(0);
+      });
+
       expectNoProblems(problems);
       expectNoProblems(list.problems);
     });

@@ -89,13 +89,15 @@ pub async fn record_completion(
         .query_one(
             "WITH profile AS (
                INSERT INTO quality.profiles (dataset_id, version, row_count, column_count,
-                   size_bytes, duplicate_rows, quality_score, columns, issues, generated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text::jsonb, now())
+                   size_bytes, duplicate_rows, quality_score, columns, issues, generated_at,
+                   owner_id)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text::jsonb, now(), $13)
                ON CONFLICT (dataset_id, version) DO UPDATE SET
                  row_count = EXCLUDED.row_count, column_count = EXCLUDED.column_count,
                  size_bytes = EXCLUDED.size_bytes, duplicate_rows = EXCLUDED.duplicate_rows,
                  quality_score = EXCLUDED.quality_score, columns = EXCLUDED.columns,
-                 issues = EXCLUDED.issues, generated_at = EXCLUDED.generated_at
+                 issues = EXCLUDED.issues, generated_at = EXCLUDED.generated_at,
+                 owner_id = EXCLUDED.owner_id
              )
              INSERT INTO quality.processing_runs (job_id, dataset_id, version, topic, event)
              VALUES ($10, $1, $2, $11, $12::text::jsonb)
@@ -114,6 +116,7 @@ pub async fn record_completion(
                 &job.job_id,
                 &ProcessingComplete::TOPIC,
                 &payload,
+                &job.user_id,
             ],
         )
         .await?;

@@ -2,6 +2,10 @@ import DataLoader from 'dataloader';
 import type { RequestBase } from '@platform/runtime';
 import type { ProfileKey, ProfileRow, QualityStore } from './store';
 
+/** Owners read their profiles; admins read every one. */
+const mayRead = (row: ProfileRow, viewer: { userId: string; role: string }) =>
+  viewer.role === 'admin' || row.owner_id === viewer.userId;
+
 const keyOf = (datasetId: string, version: number) => `${datasetId}:${version}`;
 
 export function createContext(base: RequestBase, store: QualityStore) {
@@ -22,9 +26,18 @@ export function createContext(base: RequestBase, store: QualityStore) {
   );
   return {
     ...base,
-    /** A data set's profile: the given version, or the latest when `version` is undefined. */
-    profile: (datasetId: string, version?: number): Promise<ProfileRow | null> =>
-      version === undefined ? latest.load(datasetId) : exact.load({ datasetId, version }),
+    /**
+     * A data set's profile: the given version, or the latest when `version` is undefined. Null
+     * for a caller who is neither its owner nor an admin, as if there were none (the data set's
+     * existence is not revealed).
+     */
+    profile: async (datasetId: string, version?: number): Promise<ProfileRow | null> => {
+      const [row, viewer] = await Promise.all([
+        version === undefined ? latest.load(datasetId) : exact.load({ datasetId, version }),
+        base.principal(),
+      ]);
+      return row && mayRead(row, viewer) ? row : null;
+    },
   };
 }
 export type Context = ReturnType<typeof createContext>;

@@ -72,8 +72,20 @@ describe('profile JSON documents', () => {
         { type: 'DUPLICATES', severity: 'Low', description: '12 duplicate rows' },
       ]),
     ).toEqual([
-      { column: 'wind', type: 'HIGH_NULLS', severity: 'MEDIUM', description: '41% missing' },
-      { column: null, type: 'DUPLICATES', severity: 'LOW', description: '12 duplicate rows' },
+      {
+        column: 'wind',
+        type: 'HIGH_NULLS',
+        severity: 'MEDIUM',
+        count: 0,
+        description: '41% missing',
+      },
+      {
+        column: null,
+        type: 'DUPLICATES',
+        severity: 'LOW',
+        count: 0,
+        description: '12 duplicate rows',
+      },
     ]);
   });
 
@@ -81,5 +93,53 @@ describe('profile JSON documents', () => {
     const issue = { column: 'a', type: 'OUTLIERS', severity: 'HIGH', description: 'd' };
     expect(() => IssuesJson.parse([{ ...issue, type: 'TYPO' }])).toThrow();
     expect(() => IssuesJson.parse([{ ...issue, severity: 'CRITICAL' }])).toThrow();
+  });
+
+  it('parses the distribution fields the processor writes, numbers and dates alike as text', () => {
+    const [day] = ColumnsJson.parse([
+      {
+        name: 'day',
+        data_type: 'date',
+        null_count: 0,
+        null_percentage: 0,
+        unique_count: 3,
+        min_value: '2024-01-01',
+        max_value: '2024-03-01',
+        mean: null,
+        std_dev: null,
+        quartiles: ['2024-01-15', '2024-02-01', '2024-02-15'],
+        histogram: [{ start: '2024-01-01', end: '2024-03-01', count: 3 }],
+        outliers: 0,
+        sampled: true,
+        top_values: null,
+        top_values_approximate: false,
+        typed_text_count: null,
+      },
+    ]);
+    expect(day).toMatchObject({
+      quartiles: ['2024-01-15', '2024-02-01', '2024-02-15'],
+      histogram: [{ start: '2024-01-01', end: '2024-03-01', count: 3 }],
+      outliers: 0,
+      sampled: true,
+    });
+    const [price] = ColumnsJson.parse([
+      {
+        name: 'price',
+        data_type: 'float',
+        null_count: 0,
+        null_percentage: 0,
+        unique_count: 2,
+        min_value: 1.5,
+        max_value: 9,
+        quartiles: [1.5, 5, 9],
+        histogram: [{ start: 1.5, end: 9, count: 2 }],
+      },
+    ]);
+    expect(price).toMatchObject({
+      quartiles: ['1.5', '5', '9'],
+      histogram: [{ start: '1.5', end: '9', count: 2 }],
+      sampled: false,
+      top_values: null,
+    });
   });
 });

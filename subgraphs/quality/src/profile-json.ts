@@ -17,6 +17,9 @@ const upperEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
     .transform((value) => value.toUpperCase())
     .pipe(z.enum(values));
 
+/** A number, or ISO 8601 text for dates and timestamps, served as text. */
+const boundAsText = z.union([z.string(), z.number()]).transform((value) => String(value));
+
 export const ColumnProfileJson = z.object({
   name: z.string(),
   data_type: z.string(),
@@ -33,6 +36,23 @@ export const ColumnProfileJson = z.object({
     .number()
     .nullish()
     .transform((value) => value ?? null),
+  // Added with the processor's profile; older rows have none of these.
+  quartiles: z
+    .array(boundAsText)
+    .nullish()
+    .transform((value) => value ?? null),
+  histogram: z
+    .array(z.object({ start: boundAsText, end: boundAsText, count }))
+    .nullish()
+    .transform((value) => value ?? null),
+  outliers: count.nullish().transform((value) => value ?? null),
+  sampled: z.boolean().default(false),
+  top_values: z
+    .array(z.object({ value: z.string(), count }))
+    .nullish()
+    .transform((value) => value ?? null),
+  top_values_approximate: z.boolean().default(false),
+  typed_text_count: count.nullish().transform((value) => value ?? null),
 });
 export type ColumnProfileJson = z.infer<typeof ColumnProfileJson>;
 
@@ -53,6 +73,7 @@ export const QualityIssueJson = z.object({
     .transform((value) => value ?? null),
   type: upperEnum(ISSUE_TYPES),
   severity: upperEnum(SEVERITIES),
+  count: count.default(0),
   description: z.string(),
 });
 export type QualityIssueJson = z.infer<typeof QualityIssueJson>;

@@ -21,6 +21,7 @@ const datasetA = randomUUID();
 const datasetB = randomUUID();
 const datasetC = randomUUID();
 const unprofiled = randomUUID();
+const owner = randomUUID();
 
 const columns = [
   {
@@ -33,6 +34,15 @@ const columns = [
     max_value: 35.6,
     mean: 16.44,
     std_dev: 7.35,
+    quartiles: [10.6, 16.1, 22.2],
+    histogram: [
+      { start: -1.6, end: 17, count: 700 },
+      { start: 17, end: 35.6, count: 759 },
+    ],
+    outliers: 4,
+    sampled: false,
+    top_values: null,
+    top_values_approximate: false,
   },
   {
     name: 'weather',
@@ -44,26 +54,38 @@ const columns = [
     max_value: 'sun',
     mean: null,
     std_dev: null,
+    top_values: [
+      { value: 'rain', count: 641 },
+      { value: 'sun', count: 640 },
+    ],
+    top_values_approximate: true,
+    typed_text_count: 0,
   },
 ];
 const issues = [
   { column: 'temp_max', type: 'high_nulls', severity: 'low', description: '0.14% missing' },
-  { column: null, type: 'DUPLICATES', severity: 'MEDIUM', description: '3 duplicate rows' },
+  {
+    column: null,
+    type: 'DUPLICATES',
+    severity: 'MEDIUM',
+    count: 3,
+    description: '3 duplicate rows',
+  },
 ];
 
 async function insertProfile(datasetId: string, version: number, qualityScore: number) {
   await server.deps.pool.query(
     `INSERT INTO quality.profiles (dataset_id, version, row_count, column_count, size_bytes,
-       duplicate_rows, quality_score, columns, issues, generated_at)
-     VALUES ($1, $2, 1461, 2, 5000000000, 3, $3, $4::jsonb, $5::jsonb, '2026-11-24T10:15:30Z')`,
-    [datasetId, version, qualityScore, JSON.stringify(columns), JSON.stringify(issues)],
+       duplicate_rows, quality_score, columns, issues, generated_at, owner_id)
+     VALUES ($1, $2, 1461, 2, 5000000000, 3, $3, $4::jsonb, $5::jsonb, '2026-11-24T10:15:30Z', $6)`,
+    [datasetId, version, qualityScore, JSON.stringify(columns), JSON.stringify(issues), owner],
   );
 }
 
 beforeAll(async () => {
   await migrate(DATABASE_URL, { quiet: true });
   issuer = await startTestIssuer();
-  token = await issuer.token();
+  token = await issuer.token({ userId: owner, role: 'viewer' });
   server = await start(
     { ...process.env, DATABASE_URL, ...issuer.env, QUALITY_PORT: '0', LOG_LEVEL: 'silent' },
     false,
@@ -85,8 +107,10 @@ afterAll(async () => {
 
 const PROFILE = `datasetId version rowCount columnCount sizeBytes duplicateRows qualityScore
   generatedAt
-  columns { name dataType nullCount nullPercentage uniqueCount min max mean stdDev }
-  issues { column type severity description }`;
+  columns { name dataType nullCount nullPercentage uniqueCount min max mean stdDev quartiles
+    histogram { start end count } outlierCount sampled topValues { value count }
+    topValuesApproximate typedTextCount }
+  issues { column type severity count description }`;
 
 describe('quality subgraph', () => {
   it('serves the latest profile of a data set from its row', async () => {
@@ -114,6 +138,16 @@ describe('quality subgraph', () => {
           max: '35.6',
           mean: 16.44,
           stdDev: 7.35,
+          quartiles: ['10.6', '16.1', '22.2'],
+          histogram: [
+            { start: '-1.6', end: '17', count: 700 },
+            { start: '17', end: '35.6', count: 759 },
+          ],
+          outlierCount: 4,
+          sampled: false,
+          topValues: null,
+          topValuesApproximate: false,
+          typedTextCount: null,
         },
         {
           name: 'weather',
@@ -125,13 +159,53 @@ describe('quality subgraph', () => {
           max: 'sun',
           mean: null,
           stdDev: null,
+          quartiles: null,
+          histogram: null,
+          outlierCount: null,
+          sampled: false,
+          topValues: [
+            { value: 'rain', count: 641 },
+            { value: 'sun', count: 640 },
+          ],
+          topValuesApproximate: true,
+          typedTextCount: 0,
         },
       ],
       issues: [
-        { column: 'temp_max', type: 'HIGH_NULLS', severity: 'LOW', description: '0.14% missing' },
-        { column: null, type: 'DUPLICATES', severity: 'MEDIUM', description: '3 duplicate rows' },
+        {
+          column: 'temp_max',
+          type: 'HIGH_NULLS',
+          severity: 'LOW',
+          count: 0,
+          description: '0.14% missing',
+        },
+        {
+          column: null,
+          type: 'DUPLICATES',
+          severity: 'MEDIUM',
+          count: 3,
+          description: '3 duplicate rows',
+        },
       ],
     });
+  });
+
+  it('shows a profile to its owner and to admins, to anyone else as if there were none', async () => {
+    const query = `query($id: ID!) { profile(datasetId: $id) { version } }`;
+    const stranger = await issuer.token({ role: 'analyst' });
+    const admin = await issuer.token({ role: 'admin' });
+    const asStranger = await postGraphQL(server.url, query, { id: datasetA }, stranger);
+    expect(asStranger.errors).toBeUndefined();
+    expect(asStranger.data).toEqual({ profile: null });
+    const asAdmin = await postGraphQL(server.url, query, { id: datasetA }, admin);
+    expect(asAdmin.data).toEqual({ profile: { version: 2 } });
+    const entities = await postGraphQL(
+      server.url,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Dataset { profile { version } } } }`,
+      { r: [{ __typename: 'Dataset', id: datasetA }] },
+      stranger,
+    );
+    expect(entities.data?._entities).toEqual([{ profile: null }]);
   });
 
   it('serves a given version, and null for a version or data set without a profile', async () => {

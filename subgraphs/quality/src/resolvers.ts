@@ -39,6 +39,10 @@ export const resolvers = {
     min: (c: ColumnProfileJson) => c.min_value,
     max: (c: ColumnProfileJson) => c.max_value,
     stdDev: (c: ColumnProfileJson) => c.std_dev,
+    outlierCount: (c: ColumnProfileJson) => c.outliers,
+    topValues: (c: ColumnProfileJson) => c.top_values,
+    topValuesApproximate: (c: ColumnProfileJson) => c.top_values_approximate,
+    typedTextCount: (c: ColumnProfileJson) => c.typed_text_count,
   },
 };
 

@@ -16,6 +16,7 @@ export const ProfileRow = z.object({
   columns: ColumnsJson,
   issues: IssuesJson,
   generated_at: z.date(),
+  owner_id: z.string().nullable(),
 });
 export type ProfileRow = z.infer<typeof ProfileRow>;
 
@@ -25,7 +26,7 @@ export interface ProfileKey {
 }
 
 const PROFILE_COLUMNS = `dataset_id, version, row_count, column_count, size_bytes, duplicate_rows,
-  quality_score, columns, issues, generated_at`;
+  quality_score, columns, issues, generated_at, owner_id`;
 
 export function createQualityStore(pool: Pool) {
   return {

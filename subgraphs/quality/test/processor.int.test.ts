@@ -134,7 +134,9 @@ describe('generated data', () => {
             'id,amount,label\n' +
             all.map(([i, x, label]) => `${i},${Object.is(x, -0) ? 0 : x},${label}`).join('\n') +
             '\n';
-          await expectCompletedAndAgreeing(csv, 'CSV');
+          // Feature: ai-analytics-platform, Property 11: For any completed data quality check, the profile is stored in PostgreSQL keyed by the dataset identifier and retrievable with it
+          const { job, profile } = await expectCompletedAndAgreeing(csv, 'CSV');
+          expect((await h.profile(job.datasetId))?.row_count).toBe(profile.row_count);
         },
       ),
       { numRuns: 6 },
@@ -236,18 +238,61 @@ describe('delivery: exactly one outcome per job, whatever Kafka or the processor
     expect(outcome.topic).toBe('data.processing.complete');
   });
 
-  it('the same event delivered twice gives one completion', async () => {
-    const job = await h.stage('a,b\n1,2\n3,4\n', 'CSV');
-    await h.announce(job, 'CSV', 12);
-    await h.announce(job, 'CSV', 12);
-    await h.outcome(job.jobId);
-    // A later job on any partition shows the duplicate has been consumed by then.
-    const later = await h.submit('x\n1\n', 'CSV');
-    await h.outcome(later.jobId);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    expect(
-      h.eventsOf(job.jobId).filter((e) => e.topic === 'data.processing.complete'),
-    ).toHaveLength(1);
+  // Feature: ai-analytics-platform, Property 6: For any completed data processing job, the Platform should publish exactly one completion event to the Kafka data.processing.complete topic
+  it('a job delivered any number of times gives exactly one completion', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 1, maxLength: 50 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (values, deliveries) => {
+          const body = 'value\n' + values.join('\n') + '\n';
+          const job = await h.stage(body, 'CSV');
+          for (let i = 0; i < deliveries; i += 1) await h.announce(job, 'CSV', body.length);
+          await h.outcome(job.jobId);
+          // A later job shows every earlier delivery has been consumed by then.
+          const later = await h.submit('x\n1\n', 'CSV');
+          await h.outcome(later.jobId);
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          const outcomes = h
+            .eventsOf(job.jobId)
+            .filter((e) => e.topic !== 'data.processing.progress');
+          expect(outcomes.map((e) => e.topic)).toEqual(['data.processing.complete']);
+          expect(outcomes[0]!.event).toMatchObject({ rowCount: values.length, columnCount: 1 });
+        },
+      ),
+      { numRuns: 3 },
+    );
+  });
+
+  // Feature: ai-analytics-platform, Property 7: For any data processing failure, the Platform should log the error with a stack trace and update the Job status to "failed" in the database
+  it('any bytes at all end in exactly one outcome; a failure has a code, a reason and a logged backtrace', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 1, maxLength: 2000 }),
+        fc.constantFrom<SourceType>('CSV', 'JSON', 'PARQUET'),
+        async (bytes, sourceType) => {
+          const { job, outcome } = await processed(Buffer.from(bytes), sourceType);
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          const outcomes = h
+            .eventsOf(job.jobId)
+            .filter((e) => e.topic !== 'data.processing.progress');
+          expect(outcomes).toHaveLength(1);
+          if (outcome.topic === 'data.processing.failed') {
+            expect(String(outcome.event.code)).toMatch(/^[A-Z][A-Z_]{2,63}$/);
+            expect(String(outcome.event.reason).length).toBeGreaterThan(20);
+            const logged = h
+              .log()
+              .split('\n')
+              .find((line) => line.includes(job.jobId) && line.includes('"job failed"'));
+            expect(logged).toContain('backtrace');
+            expect(await h.profile(job.datasetId)).toBeUndefined();
+          } else {
+            expect(await h.profile(job.datasetId)).toBeDefined();
+          }
+        },
+      ),
+      { numRuns: 8 },
+    );
   });
 
   it('killed mid-job, the processor completes the job after a restart, with one completion', async () => {

@@ -1,6 +1,6 @@
 import { gql, type TypedDocumentNode } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { LiveNotice } from '../../components/LiveNotice';
@@ -10,6 +10,8 @@ import { formatBytes, formatCount } from '../../format';
 import type { DatasetStatus, DateTime, JobStatus, JobType, SourceType } from '../../schema-types';
 import { useNow } from '../../use-now';
 import { SOURCE_LABEL, StatusBadge } from './DatasetRow';
+import { ProfileSection } from './profile/ProfileSection';
+import { PROFILE_FIELDS, type DataProfile } from './profile/profile-types';
 import { useLiveDatasets } from './use-live-datasets';
 
 type DatasetPageQuery = {
@@ -37,6 +39,7 @@ type DatasetPageQuery = {
       createdAt: DateTime;
       updatedAt: DateTime;
     }>;
+    profile: DataProfile | null;
   } | null;
 };
 type DatasetPageQueryVariables = { id: string };
@@ -69,8 +72,12 @@ const DATASET_PAGE_QUERY: TypedDocumentNode<DatasetPageQuery, DatasetPageQueryVa
         createdAt
         updatedAt
       }
+      profile {
+        ...ProfileSection_profile
+      }
     }
   }
+  ${PROFILE_FIELDS}
 `;
 
 const JOB_STATUS_TONE: Record<JobStatus, string> = {
@@ -112,6 +119,11 @@ export function DatasetPage() {
   });
   const live = useLiveDatasets();
   const dataset = data?.dataset;
+  // The live events say when the data set becomes ready; its profile is fetched then.
+  const profileDue = dataset?.status === 'READY' && dataset.profile === null;
+  useEffect(() => {
+    if (profileDue) void refetch().catch(() => undefined);
+  }, [profileDue, refetch]);
 
   let body: ReactNode;
   if (!valid || data?.dataset === null) {
@@ -164,6 +176,7 @@ export function DatasetPage() {
             </div>
           </dl>
         </section>
+        <ProfileSection profile={dataset.profile} status={dataset.status} />
         <section className="dataset-jobs" aria-labelledby="dataset-jobs-title">
           <h2 id="dataset-jobs-title">Jobs</h2>
           {dataset.jobs.length === 0 ? (
