@@ -1,6 +1,7 @@
 // Jest projects: `unit` (unit and property tests, no services), `integration` (real PostgreSQL,
 // Redis, Kafka and S3 of the local stack), `e2e` (Chromium against the running platform).
-// TypeScript and the ESM-only packages (jose, node-pg-migrate, cookie, uuid) are compiled by SWC.
+// TypeScript and the ESM-only packages (jose, node-pg-migrate, cookie, uuid, and hyparquet with its
+// decompressors, the tests' second Parquet reader) are compiled by SWC.
 const transform = {
   '^.+\\.(t|j|mj)sx?$': [
     '@swc/jest',
@@ -14,7 +15,7 @@ const common = {
   // Compiled too: the ESM-only packages, wherever they sit (uuid is nested under thrift, which
   // @dsnp/parquetjs uses).
   transformIgnorePatterns: [
-    '/node_modules/(?!.*/node_modules/)(?!(jose|node-pg-migrate|cookie|uuid)/)',
+    '/node_modules/(?!.*/node_modules/)(?!(jose|node-pg-migrate|cookie|uuid|hyparquet|hyparquet-compressors|fzstd|hysnappy)/)',
   ],
   moduleNameMapper: { '^@platform/runtime$': '<rootDir>/subgraphs/runtime/src/index.ts' },
   rootDir: __dirname,

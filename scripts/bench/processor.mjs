@@ -50,7 +50,7 @@ function random(seed) {
  * free-text note (10 % empty); every 1000th row repeats the one before it.
  * @param {string} path @param {number} rows
  */
-async function writeMixedCsv(path, rows) {
+export async function writeMixedCsv(path, rows) {
   const next = random(42);
   const out = createWriteStream(path);
   const write = async (/** @type {string} */ text) => {

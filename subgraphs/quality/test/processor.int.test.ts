@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
+import { parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import { eventually } from '../../runtime/test/local-stack';
 import { differences, duckProfile, openDuckDb } from './duckdb-profile';
 import { startProcessorHarness, type ProcessorHarness, type SourceType } from './processor-harness';
@@ -79,6 +81,28 @@ describe('real files become typed Parquet and a profile that DuckDB agrees with'
          FROM read_parquet('${parquet}')`,
     );
     expect(ours.getRowObjectsJson()).toEqual(theirs.getRowObjectsJson());
+    // Feature: ai-analytics-platform, Property 5: For any data transformation by the Rust processor, the output should be a valid Parquet file that can be read by standard Parquet readers
+    // A second, independent reader (hyparquet, pure JavaScript) reads every cell as DuckDB does.
+    const bytes = readFileSync(parquet);
+    const viaHyparquet = await parquetReadObjects({
+      file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+      compressors,
+    });
+    const viaDuckDb = (
+      await db.runAndReadAll(`SELECT * FROM read_parquet('${parquet}')`)
+    ).getRowObjectsJson();
+    const cell = (value: unknown) =>
+      value instanceof Date
+        ? value.toISOString().slice(0, 10)
+        : typeof value === 'bigint'
+          ? String(value)
+          : value;
+    expect(viaHyparquet).toHaveLength(2922);
+    expect(
+      viaHyparquet.map((row) =>
+        Object.fromEntries(Object.entries(row).map(([k, v]) => [k, cell(v)])),
+      ),
+    ).toEqual(viaDuckDb);
     const events = h.eventsOf(job.jobId);
     expect(events.filter((e) => e.topic === 'data.processing.complete')).toHaveLength(1);
     const progress = events.filter((e) => e.topic === 'data.processing.progress');
