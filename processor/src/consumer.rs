@@ -152,9 +152,6 @@ pub async fn run(
                 }
             }
             Ok(job) => {
-                let span =
-                    tracing::info_span!("job", job_id = %job.job_id, dataset_id = %job.dataset_id);
-                let _ = span.enter();
                 tracing::info!(job_id = %job.job_id, source_type = ?job.source_type, size_bytes = job.size_bytes.get(), "job received");
                 let timer = jobs.metrics.job_timer();
                 // Shutdown does not wait for the job: its message stays uncommitted and the

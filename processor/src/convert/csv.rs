@@ -28,7 +28,7 @@ pub const SAMPLE_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_COLUMNS: usize = 16_384;
 
 /// Converts the CSV in `raw` (of `size_bytes`) to Parquet in `sink`, following `hints`.
-pub fn convert<R: Read, W: Write + Send>(
+pub fn convert<R: Read, W: Write + Send + 'static>(
     mut raw: R,
     sink: W,
     size_bytes: u64,

@@ -28,7 +28,7 @@ use crate::error::ConvertError;
 /// A flattened object: (column name, cell), `None` for JSON null.
 type Row = Vec<(String, Option<String>)>;
 
-pub fn convert<R: Read, W: Write + Send>(
+pub fn convert<R: Read, W: Write + Send + 'static>(
     raw: R,
     sink: W,
     size_bytes: u64,
@@ -218,7 +218,7 @@ fn flatten(prefix: Option<&str>, value: Json, row: &mut Row) {
     }
 }
 
-enum State<W: Write + Send> {
+enum State<W: Write + Send + 'static> {
     Sampling {
         sink: Option<W>,
         rows: Vec<Row>,
@@ -231,7 +231,7 @@ enum State<W: Write + Send> {
     },
 }
 
-impl<W: Write + Send> State<W> {
+impl<W: Write + Send + 'static> State<W> {
     fn take(
         &mut self,
         row: Row,
@@ -335,7 +335,7 @@ impl<W: Write + Send> State<W> {
     }
 }
 
-fn write_row<W: Write + Send>(
+fn write_row<W: Write + Send + 'static>(
     table: &mut TableWriter<W>,
     columns: &[(String, ColumnType)],
     index: &HashMap<String, usize>,

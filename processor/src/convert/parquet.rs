@@ -62,7 +62,7 @@ fn invalid(error: impl std::fmt::Display) -> ConvertError {
     )
 }
 
-pub fn convert<W: Write + Send>(
+pub fn convert<W: Write + Send + 'static>(
     raw: File,
     sink: W,
     size_bytes: u64,

@@ -104,8 +104,49 @@ pub fn parse_date(cell: &str) -> Option<i32> {
     if trimmed.len() != 10 {
         return None;
     }
-    let date = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").ok()?;
+    let date = ymd(trimmed.as_bytes())?;
     Some((date - NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days() as i32)
+}
+
+/// `YYYY-MM-DD`, exactly, as a valid calendar date. Read byte by byte: chrono's format-string
+/// parser cost a tenth of a conversion's time on a file with two date columns.
+fn ymd(bytes: &[u8]) -> Option<NaiveDate> {
+    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *bytes else {
+        return None;
+    };
+    let year = digits(&[y1, y2, y3, y4])?;
+    let month = digits(&[m1, m2])?;
+    let day = digits(&[d1, d2])?;
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+}
+
+/// `HH:MM:SS` and an optional fraction of up to nine digits (`.123`), as a valid time.
+fn hms_fraction(text: &[u8]) -> Option<NaiveTime> {
+    let (&[h1, h2, b':', m1, m2, b':', s1, s2], fraction) = text.split_first_chunk::<8>()? else {
+        return None;
+    };
+    let nanos = match fraction {
+        [] => 0,
+        [b'.', digits_after @ ..] if (1..=9).contains(&digits_after.len()) => {
+            digits(digits_after)? * 10u32.pow(9 - digits_after.len() as u32)
+        }
+        _ => return None,
+    };
+    let (hour, minute, second) = (digits(&[h1, h2])?, digits(&[m1, m2])?, digits(&[s1, s2])?);
+    // :60 is a leap second, which chrono keeps as second 59 plus a whole second of nanoseconds.
+    let (second, nanos) = if second == 60 {
+        (59, nanos + 1_000_000_000)
+    } else {
+        (second, nanos)
+    };
+    NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)
+}
+
+/// ASCII digits as a number (at most nine of them).
+fn digits(bytes: &[u8]) -> Option<u32> {
+    bytes.iter().try_fold(0u32, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+    })
 }
 
 /// Microseconds since 1970-01-01T00:00:00Z.
@@ -115,14 +156,11 @@ pub fn parse_timestamp(cell: &str) -> Option<i64> {
     if bytes.len() < 19 || !(bytes[10] == b'T' || bytes[10] == b' ') {
         return None;
     }
-    let date = NaiveDate::parse_from_str(&trimmed[..10], "%Y-%m-%d").ok()?;
-    let rest = &trimmed[11..];
+    let date = ymd(&bytes[..10])?;
+    let rest = trimmed.get(11..)?;
     // The time runs until an offset: Z, +HH:MM or -HH:MM.
     let (time_text, offset_seconds) = split_offset(rest)?;
-    let time = NaiveTime::parse_from_str(time_text, "%H:%M:%S%.f").ok()?;
-    if time_text.len() < 8 || time_text.as_bytes().get(8).is_some_and(|b| *b != b'.') {
-        return None;
-    }
+    let time = hms_fraction(time_text.as_bytes())?;
     let local = NaiveDateTime::new(date, time).and_utc();
     let micros = local.timestamp_micros();
     micros.checked_sub(offset_seconds * 1_000_000)
@@ -335,5 +373,24 @@ mod tests {
         assert_eq!(mixed.narrowest(), ColumnType::Float);
         let conflict = possible_types("12").intersect(possible_types("2024-01-01"));
         assert_eq!(conflict.narrowest(), ColumnType::Text);
+    }
+
+    proptest::proptest! {
+        /// The byte-by-byte date and time readers agree with chrono's format-string parser on
+        /// every string of the shape they read, valid or not.
+        #[test]
+        fn dates_and_times_read_as_chrono_reads_them(
+            date in "[0-9]{4}-[0-9]{2}-[0-9]{2}",
+            time in "[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?",
+        ) {
+            proptest::prop_assert_eq!(
+                ymd(date.as_bytes()),
+                NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok()
+            );
+            proptest::prop_assert_eq!(
+                hms_fraction(time.as_bytes()),
+                NaiveTime::parse_from_str(&time, "%H:%M:%S%.f").ok()
+            );
+        }
     }
 }

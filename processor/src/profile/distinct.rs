@@ -3,16 +3,18 @@
 //! Values are hashed with XXH3-128: two different values share a hash with probability about
 //! n² / 2¹²⁹ (under 10⁻²⁴ for a billion values), so counting hashes is exact in practice.
 //!
-//! A [`Distinct`] keeps its hashes in memory up to a cap (16 bytes each, plus the set's
-//! overhead). Past the cap it spills every hash to an anonymous temporary file and, at the end,
-//! counts them one partition at a time: each partition (hashes sharing their top bits) is read,
-//! sorted and deduplicated in memory of about the cap. So the count stays exact and the memory
-//! bounded; a column or a data set with many distinct values costs disk (16 bytes per value)
-//! and one more read of it, instead.
+//! A [`Distinct`] appends hashes to a buffer of at most its cap (16 bytes each) and, when the
+//! buffer is full, sorts and deduplicates it in place: appending is sequential and sorting is
+//! cache-friendly, where a hash set pays a cache miss on nearly every insert of a large column
+//! (a third of a conversion's time, measured). When the deduplicated buffer still holds more
+//! than [`SPILL_SHARE`] of the cap, the column has too many distinct values for memory: the
+//! hashes go to an anonymous temporary file and, at the end, are counted one partition at a
+//! time: each partition (hashes sharing their top bits) is read, sorted and deduplicated in
+//! memory of about the cap. So the count stays exact and the memory bounded; a column or a data
+//! set with many distinct values costs disk (16 bytes per value) and one more read of it.
 
-use std::collections::HashSet;
 use std::fs::File;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 use twox_hash::XxHash3_128;
@@ -21,13 +23,16 @@ use twox_hash::XxHash3_128;
 pub const IN_MEMORY_HASHES: usize = 1 << 20;
 /// Partitions a spilled count is split into at most.
 const MAX_PARTITIONS: usize = 1024;
+/// A full buffer that deduplicates to more than this share of the cap spills to disk (below
+/// it, the next compaction is at least a quarter of the cap away).
+pub const SPILL_SHARE: f64 = 0.75;
 
 /// The 128-bit hash of a value's bytes.
 pub fn hash128(bytes: &[u8]) -> u128 {
     XxHash3_128::oneshot(bytes)
 }
 
-/// The hashes are already uniform: the set uses their low 64 bits as they are.
+/// The hashes are already uniform: a map keyed by them uses their low 64 bits as they are.
 #[derive(Default, Clone, Copy)]
 pub struct PreHashed(u64);
 
@@ -48,11 +53,11 @@ impl Hasher for PreHashed {
     }
 }
 
-pub type HashSet128 = HashSet<u128, BuildHasherDefault<PreHashed>>;
-
 /// Counts distinct 128-bit hashes exactly, in memory up to a cap and on disk past it.
 pub struct Distinct {
-    set: HashSet128,
+    /// Hashes not yet spilled: a sorted, deduplicated run from the last compaction, then the
+    /// hashes added since.
+    buffer: Vec<u128>,
     cap: usize,
     spill: Option<BufWriter<File>>,
     spilled: u64,
@@ -67,7 +72,7 @@ impl Default for Distinct {
 impl std::fmt::Debug for Distinct {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Distinct")
-            .field("in_memory", &self.set.len())
+            .field("in_memory", &self.buffer.len())
             .field("spilled", &self.spilled)
             .finish()
     }
@@ -77,7 +82,7 @@ impl Distinct {
     /// Keeps at most `cap` hashes in memory (at least one).
     pub fn with_cap(cap: usize) -> Self {
         Distinct {
-            set: HashSet128::default(),
+            buffer: Vec::new(),
             cap: cap.max(1),
             spill: None,
             spilled: 0,
@@ -89,17 +94,25 @@ impl Distinct {
             self.spilled += 1;
             return spill.write_all(&hash.to_le_bytes());
         }
-        self.set.insert(hash);
-        if self.set.len() > self.cap {
-            let mut spill = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
-            for h in self.set.drain() {
-                spill.write_all(&h.to_le_bytes())?;
-                self.spilled += 1;
+        self.buffer.push(hash);
+        if self.buffer.len() >= self.cap {
+            self.compact();
+            if self.buffer.len() as f64 > SPILL_SHARE * self.cap as f64 {
+                let mut spill = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
+                for h in self.buffer.drain(..) {
+                    spill.write_all(&h.to_le_bytes())?;
+                    self.spilled += 1;
+                }
+                self.buffer = Vec::new();
+                self.spill = Some(spill);
             }
-            self.set = HashSet128::default();
-            self.spill = Some(spill);
         }
         Ok(())
+    }
+
+    fn compact(&mut self) {
+        self.buffer.sort_unstable();
+        self.buffer.dedup();
     }
 
     /// Whether the hashes went to disk.
@@ -108,9 +121,10 @@ impl Distinct {
     }
 
     /// The number of distinct hashes added.
-    pub fn count(self) -> io::Result<u64> {
-        let Some(spill) = self.spill else {
-            return Ok(self.set.len() as u64);
+    pub fn count(mut self) -> io::Result<u64> {
+        let Some(spill) = self.spill.take() else {
+            self.compact();
+            return Ok(self.buffer.len() as u64);
         };
         let mut file = spill.into_inner().map_err(io::IntoInnerError::into_error)?;
         let partitions = (self.spilled.div_ceil(self.cap as u64) as usize)
