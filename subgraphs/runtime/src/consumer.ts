@@ -1,6 +1,8 @@
 /**
  * A service's Kafka consumer that survives Kafka being away: it connects in the background and
- * keeps trying (back-off up to 30 s), and kafkajs restarts it after a crash. Each message is
+ * keeps trying (back-off up to 30 s); kafkajs restarts it after a crash it deems retriable, and
+ * this starts a new one after any other crash (a broker fenced under load answers "not the
+ * coordinator" until kafkajs gives up, which would otherwise end the consumer for good). Each message is
  * handed over parsed from JSON (`undefined` when it is not JSON); offsets are committed once the
  * handler resolves, so a handler that throws gets the message again.
  */
@@ -30,6 +32,9 @@ export interface RunningConsumer {
   readonly ready: boolean;
   stop(): Promise<void>;
 }
+
+/** Pause before a new consumer replaces one that kafkajs would not restart. */
+const RESTART_AFTER_MS = 1_000;
 
 export function runConsumerInBackground(options: ConsumerOptions): RunningConsumer {
   const log = options.logger.child({ source: 'consumer', groupId: options.groupId });
@@ -63,7 +68,17 @@ export function runConsumerInBackground(options: ConsumerOptions): RunningConsum
     consumer.on(consumer.events.DISCONNECT, () => (ready = false));
     consumer.on(consumer.events.CRASH, (event) => {
       ready = false;
-      log.error({ err: event.payload.error }, 'Kafka consumer crashed; kafkajs restarts it');
+      if (event.payload.restart) {
+        log.error({ err: event.payload.error }, 'Kafka consumer crashed; kafkajs restarts it');
+        return;
+      }
+      // kafkajs has disconnected it and will not restart it: a new consumer takes over.
+      if (stopped || consumer !== self) return;
+      log.error(
+        { err: event.payload.error, retryInMs: RESTART_AFTER_MS },
+        'Kafka consumer crashed and kafkajs gave up on it; starting a new one',
+      );
+      retryTimer = setTimeout(() => void attempt(RESTART_AFTER_MS), RESTART_AFTER_MS);
     });
     await consumer.connect();
     if (stopped) return; // `stop` came while connecting: it disconnects once this returns
