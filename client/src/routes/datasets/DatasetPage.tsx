@@ -72,8 +72,10 @@ const DATASET_PAGE_QUERY: TypedDocumentNode<DatasetPageQuery, DatasetPageQueryVa
         createdAt
         updatedAt
       }
+      # Unmasked: DataProfile has no id for useFragment to find it by, and the page passes it
+      # down whole.
       profile {
-        ...ProfileSection_profile
+        ...ProfileSection_profile @unmask
       }
     }
   }
