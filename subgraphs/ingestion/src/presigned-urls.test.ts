@@ -74,7 +74,8 @@ describe('presigned upload URLs', () => {
           );
           expect(parsed(ours)).toEqual(parsed(sdk));
         }),
-        { numRuns: 60 },
+        // A key starting with `/` once made the path start with `//` (read as another host).
+        { numRuns: 60, examples: [['/ / ', 1]] },
       );
     });
 

@@ -81,7 +81,9 @@ export function urlSigner(s3: S3Client) {
       // The signed headers are what S3 holds the client to: another type or length is refused.
       { expiresIn, signableHeaders: new Set(Object.keys(headers)) },
     );
-    const url = new URL(path, origin);
+    // Not `new URL(path, origin)`: a key starting with `/` makes the path start with `//`, which
+    // would be read as another host.
+    const url = new URL(`${origin.origin}${path}`);
     for (const [name, value] of Object.entries(signed.query ?? {})) {
       if (typeof value === 'string') url.searchParams.set(name, value);
     }
