@@ -13,6 +13,7 @@
  * S3 CORS origin is the platform's URL (infra/env.sh: S3_CORS_ORIGIN).
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,13 +30,32 @@ import {
   expectNoProblems,
   signInThroughPage,
 } from './platform';
-import { connectProducer, connectS3, deleteObject, produce } from './stack';
+import { connectProducer, connectS3, deleteObject, listen, produce } from './stack';
 
 // Chromium, uploads and Kafka round trips on a busy two-core machine.
 jest.setTimeout(180_000);
 
 const suffix = randomUUID().slice(0, 8);
 const DATA_BUCKET = process.env.S3_DATA_BUCKET ?? 'analytics-data';
+const WEATHER_CSV = path.join(
+  __dirname,
+  '..',
+  '..',
+  'node_modules',
+  'vega-datasets',
+  'data',
+  'weather.csv',
+);
+/** The columns of weather.csv as the processor types them. */
+const WEATHER_TYPES = [
+  ['location', 'string'],
+  ['date', 'date'],
+  ['precipitation', 'float'],
+  ['temp_max', 'float'],
+  ['temp_min', 'float'],
+  ['wind', 'float'],
+  ['weather', 'string'],
+];
 
 /** Runs one step of a journey; a failure says which step it was. */
 async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
@@ -84,6 +104,7 @@ const PNG = Buffer.from([
 describe('uploading data and following its processing', () => {
   let db: Client;
   let producer: Producer;
+  let completions: Awaited<ReturnType<typeof listen>>;
   let s3: S3Client;
   let browser: Browser | undefined;
   let context: BrowserContext;
@@ -105,6 +126,7 @@ describe('uploading data and following its processing', () => {
       throw new Error(`${admin.email} is not in ${DATABASE_URL}: is it the platform's?`);
     adminId = rows[0].id;
     producer = await connectProducer(`upload-e2e-${suffix}`);
+    completions = await listen(`upload-e2e-${suffix}`, ['data.processing.complete']);
     s3 = connectS3();
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
@@ -145,6 +167,7 @@ describe('uploading data and following its processing', () => {
       await db.end();
     }
     await producer?.disconnect();
+    await completions?.stop();
     s3?.destroy();
   });
 
@@ -215,7 +238,12 @@ describe('uploading data and following its processing', () => {
   test('a CSV goes up with its progress to 100 %, the job follows the processor to READY, and the open Datasets list shows it live', async () => {
     const list = await openDatasetsList();
     const { page, problems } = await newPage();
-    const file = { name: `e2e-weather-${suffix}.csv`, mimeType: 'text/csv', buffer: csv(3) };
+    // A real file: Seattle and New York weather, 2,922 rows (vega-datasets).
+    const file = {
+      name: `e2e-weather-${suffix}.csv`,
+      mimeType: 'text/csv',
+      buffer: readFileSync(WEATHER_CSV),
+    };
 
     await screenshotOnFailure(page, 'upload-ready', async () => {
       await step('the Datasets page offers "Upload data" to an admin', async () => {
@@ -281,7 +309,7 @@ describe('uploading data and following its processing', () => {
             .filter({ hasText: 'Ready' })
             .waitFor({ timeout: 60_000 });
           expect(await page.getByTestId('job-status').innerText()).toBe(
-            'Ready: 3 rows, 4 columns.',
+            'Ready: 2,922 rows, 7 columns.',
           );
           expect(
             await page.locator('[data-testid="job-progress"]').getAttribute('aria-valuenow'),
@@ -305,18 +333,44 @@ describe('uploading data and following its processing', () => {
           [datasetId],
         );
         expect(rows).toHaveLength(1);
-        expect(Number(rows[0].row_count)).toBe(3);
+        expect(Number(rows[0].row_count)).toBe(2922);
         expect(
           (rows[0].columns as { name: string; data_type: string }[]).map((c) => [
             c.name,
             c.data_type,
           ]),
-        ).toEqual([
-          ['id', 'integer'],
-          ['city', 'string'],
-          ['temperature', 'float'],
-          ['observed_at', 'timestamp'],
-        ]);
+        ).toEqual(WEATHER_TYPES);
+      });
+
+      await step('the profile is in the API, and the job had exactly one completion', async () => {
+        const body = await page.evaluate(async (id) => {
+          const response = await fetch('/graphql', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              query: `query($id: ID!) { dataset(id: $id) { profile {
+                rowCount columnCount duplicateRows qualityScore columns { name dataType nullCount }
+              } } }`,
+              variables: { id },
+            }),
+          });
+          return (await response.json()) as {
+            data?: {
+              dataset: {
+                profile: {
+                  rowCount: number;
+                  columnCount: number;
+                  columns: { name: string; dataType: string }[];
+                };
+              };
+            };
+          };
+        }, datasetId);
+        const profile = body.data?.dataset.profile;
+        expect(profile).toMatchObject({ rowCount: 2922, columnCount: 7 });
+        expect(profile?.columns.map((c) => [c.name, c.dataType])).toEqual(WEATHER_TYPES);
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        expect(completions.events.filter((e) => e.jobId === jobId)).toHaveLength(1);
       });
 
       await step(
@@ -328,8 +382,8 @@ describe('uploading data and following its processing', () => {
             .filter({ hasText: 'Ready' })
             .waitFor({ timeout: 30_000 });
           const cells = await row.getByRole('cell').allInnerTexts();
-          expect(cells).toContain('3');
-          expect(cells).toContain('4');
+          expect(cells).toContain('2,922');
+          expect(cells).toContain('7');
           expect(await notReloaded(list.page)).toBe(true);
         },
       );
@@ -338,7 +392,7 @@ describe('uploading data and following its processing', () => {
         await page.getByTestId('open-dataset').click();
         await page.waitForURL(`**/datasets/${datasetId}`);
         await page.getByRole('heading', { level: 1, name: file.name }).waitFor();
-        expect(await page.getByTestId('dataset-shape').innerText()).toBe('3 × 4');
+        expect(await page.getByTestId('dataset-shape').innerText()).toBe('2,922 × 7');
         expect(await page.getByTestId('dataset-status').innerText()).toBe('Ready');
       });
 
@@ -350,7 +404,7 @@ describe('uploading data and following its processing', () => {
           .getByTestId('profile-columns')
           .getByTestId('column-type')
           .allInnerTexts();
-        expect(types).toEqual(['integer', 'string', 'float', 'timestamp']);
+        expect(types).toEqual(WEATHER_TYPES.map(([, type]) => type));
         await page.locator('[data-testid="chart"] svg').first().waitFor({ timeout: 30_000 });
         expect(await page.locator('[data-testid="chart"] svg').count()).toBeGreaterThan(0);
       });
