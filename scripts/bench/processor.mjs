@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { ROOT } from '../lib/env.mjs';
+import { startGroupAtEnd } from '../lib/kafka-groups.mjs';
 import { run } from '../lib/steps.mjs';
 import { loadAverage, report } from './stats.mjs';
 
@@ -176,18 +177,7 @@ export async function benchProcessor({ env, pool, gatewayUrl, auth, ownerId }) {
   /** @type {import('node:child_process').ChildProcess | undefined} */
   let processor;
   try {
-    const admin = kafka.admin();
-    await admin.connect();
-    const ends = await admin.fetchTopicOffsets('data.ingestion');
-    await admin.setOffsets({
-      groupId: `${prefix}processor`,
-      topic: 'data.ingestion',
-      partitions: ends.map((/** @type {any} */ { partition, high }) => ({
-        partition,
-        offset: high,
-      })),
-    });
-    await admin.disconnect();
+    await startGroupAtEnd(kafka, `${prefix}processor`, 'data.ingestion');
     await producer.connect();
     await listener.connect();
     await listener.subscribe({ topics: ['data.processing.complete', 'data.processing.failed'] });

@@ -13,6 +13,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import { createS3 } from '@platform/runtime';
+import { startGroupAtEnd } from '../../../scripts/lib/kafka-groups.mjs';
 import { migrate } from '../../../scripts/migrate.mjs';
 import { eventually, localStackEnv } from '../../runtime/test/local-stack';
 
@@ -132,15 +133,7 @@ export async function startProcessorHarness() {
   }
   // The processor's group starts where data.ingestion ends now: the messages of other runs
   // sharing this Kafka are not this test's.
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets('data.ingestion');
-  await admin.setOffsets({
-    groupId: `${prefix}processor`,
-    topic: 'data.ingestion',
-    partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
-  });
-  await admin.disconnect();
+  await startGroupAtEnd(kafka, `${prefix}processor`, 'data.ingestion');
   await startProcessor();
 
   const datasets: string[] = [];
