@@ -15,7 +15,6 @@
 //! - When a transaction fails (Kafka down, the producer fenced), the producer is rebuilt and
 //!   the same outcome is published again until it succeeds or the service shuts down.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use prometheus::IntGauge;
@@ -124,10 +123,10 @@ pub async fn run(
             Ok(message) => message,
             Err(error) => {
                 tracing::warn!(%error, "cannot read data.ingestion");
-                tokio::select! {
-                    () = tokio::time::sleep(Duration::from_secs(1)) => continue,
-                    () = shutdown.cancelled() => break,
+                if pause_unless_shut_down(Duration::from_secs(1), shutdown).await {
+                    continue;
                 }
+                break;
             }
         };
         let (topic, partition, offset) = (
@@ -193,36 +192,17 @@ pub async fn run(
 
         let mut offsets = TopicPartitionList::new();
         offsets.add_partition_offset(&topic, partition, Offset::Offset(offset + 1))?;
-        let mut backoff = Backoff::new(PUBLISH_BACKOFF.0, PUBLISH_BACKOFF.1);
-        loop {
-            let Some(group) = consumer.group_metadata() else {
-                return Err(ConnectionError::Kafka(KafkaError::Subscription(
-                    "the consumer has no group metadata".into(),
-                )));
-            };
-            match publisher.commit(&action, &offsets, &group).await {
-                Ok(()) => break,
-                Err(error) => {
-                    let pause = backoff.next_delay();
-                    tracing::warn!(error = %chain(&error), retry_in_ms = pause.as_millis() as u64, "cannot publish the outcome; retrying");
-                    publisher = loop {
-                        match Publisher::new(config) {
-                            Ok(publisher) => break publisher,
-                            Err(error) => {
-                                tracing::warn!(error = %chain(&error), "cannot recreate the transactional producer")
-                            }
-                        }
-                        tokio::select! {
-                            () = tokio::time::sleep(pause) => {}
-                            () = shutdown.cancelled() => return Ok(()),
-                        }
-                    };
-                    tokio::select! {
-                        () = tokio::time::sleep(pause) => {}
-                        () = shutdown.cancelled() => return Ok(()),
-                    }
-                }
-            }
+        if !publish_until_committed(
+            &consumer,
+            &mut publisher,
+            config,
+            &action,
+            &offsets,
+            shutdown,
+        )
+        .await?
+        {
+            return Ok(());
         }
         if let Action::Publish {
             mark: Some(job_id), ..
@@ -242,9 +222,52 @@ pub async fn run(
     Ok(())
 }
 
+/// Publishes `action` with `offsets` in one transaction, rebuilding the producer and trying
+/// again after each failure. False when `shutdown` came first (nothing was committed).
+async fn publish_until_committed(
+    consumer: &StreamConsumer<ConsumerLog>,
+    publisher: &mut Publisher,
+    config: &KafkaConfig,
+    action: &Action,
+    offsets: &TopicPartitionList,
+    shutdown: &CancellationToken,
+) -> Result<bool, ConnectionError> {
+    let mut backoff = Backoff::new(PUBLISH_BACKOFF.0, PUBLISH_BACKOFF.1);
+    loop {
+        let Some(group) = consumer.group_metadata() else {
+            return Err(ConnectionError::Kafka(KafkaError::Subscription(
+                "the consumer has no group metadata".into(),
+            )));
+        };
+        let error = match publisher.commit(action, offsets, &group).await {
+            Ok(()) => return Ok(true),
+            Err(error) => error,
+        };
+        let pause = backoff.next_delay();
+        tracing::warn!(error = %chain(&error), retry_in_ms = pause.as_millis() as u64, "cannot publish the outcome; retrying");
+        if !pause_unless_shut_down(pause, shutdown).await {
+            return Ok(false);
+        }
+        match Publisher::new(config) {
+            Ok(fresh) => *publisher = fresh,
+            Err(error) => {
+                tracing::warn!(error = %chain(&error), "cannot recreate the transactional producer")
+            }
+        }
+    }
+}
+
+/// Sleeps for `pause`; false if `shutdown` came first.
+async fn pause_unless_shut_down(pause: Duration, shutdown: &CancellationToken) -> bool {
+    tokio::select! {
+        () = tokio::time::sleep(pause) => true,
+        () = shutdown.cancelled() => false,
+    }
+}
+
 /// The transactional producer of outcomes and dead letters.
 struct Publisher {
-    producer: Arc<FutureProducer<KafkaContext>>,
+    producer: FutureProducer<KafkaContext>,
 }
 
 impl Publisher {
@@ -260,9 +283,7 @@ impl Publisher {
             .create_with_context(KafkaContext::default())?;
         // librdkafka's transactional calls block until the broker answers or the timeout.
         tokio::task::block_in_place(|| producer.init_transactions(TRANSACTION_TIMEOUT))?;
-        Ok(Self {
-            producer: Arc::new(producer),
-        })
+        Ok(Self { producer })
     }
 
     /// Publishes `action`'s message (if any) and commits `offsets` in one transaction.
