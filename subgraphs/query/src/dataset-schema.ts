@@ -19,6 +19,8 @@ export interface ColumnInfo {
   mean: number | null;
   /** Every distinct value of a low-cardinality text or boolean column, most frequent first. */
   values: string[] | null;
+  /** A few distinct values of a text column with too many to list (recognising date-like text). */
+  samples?: string[];
 }
 
 export interface DatasetSchema {

@@ -128,7 +128,7 @@ describe('DuckDB warehouse', () => {
   });
 
   it('reports a failure of the SQL itself as QUERY_FAILED with a readable message', async () => {
-    const error = await failure(run("SELECT CAST(Name AS INTEGER) FROM data"));
+    const error = await failure(run('SELECT CAST(Name AS INTEGER) FROM data'));
     expect(error.reason).toBe('QUERY_FAILED');
     expect(error.message).toMatch(/Could not convert string/);
   });

@@ -20,7 +20,8 @@ export interface ParquetCacheOptions {
 }
 
 /** Where the processor writes a version's typed Parquet (see processor/src/job). */
-export const parquetKey = (d: DatasetVersion) => `datasets/${d.datasetId}/v${d.version}/data.parquet`;
+export const parquetKey = (d: DatasetVersion) =>
+  `datasets/${d.datasetId}/v${d.version}/data.parquet`;
 
 export function createParquetCache(options: ParquetCacheOptions) {
   const files = new Map<string, { path: string; bytes: number; usedAt: number }>();
@@ -45,9 +46,13 @@ export function createParquetCache(options: ParquetCacheOptions) {
       await rename(partial, path);
     } catch (error) {
       await rm(partial, { force: true });
-      throw new WarehouseError('UNAVAILABLE', 'The data set’s file could not be read from storage.', {
-        cause: error,
-      });
+      throw new WarehouseError(
+        'UNAVAILABLE',
+        'The data set’s file could not be read from storage.',
+        {
+          cause: error,
+        },
+      );
     }
     const bytes = (await stat(path)).size;
     files.set(key, { path, bytes, usedAt: Date.now() });

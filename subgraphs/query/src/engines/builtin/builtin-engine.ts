@@ -1,0 +1,58 @@
+/**
+ * The built-in NL-to-SQL engine: deterministic, offline, grounded in the data set's columns and
+ * values. It reads a question into a Plan (recognize → interpret), writes SQL, a chart and an
+ * explanation from it, and refuses — with suggestions — what it cannot account for.
+ */
+import type { DatasetSchema } from '../../dataset-schema';
+import type { Engine, Generated } from '../engine';
+import { chartFor } from './chart';
+import { explainPlan } from './explain';
+import { interpret } from './interpret';
+import type { Plan } from './plan';
+import { recognize } from './recognize';
+import { buildIndex, type SchemaIndex } from './schema-index';
+import { suggestQuestions } from './suggestions';
+import { toSql } from './to-sql';
+
+export const BUILTIN = 'builtin';
+
+export function createBuiltinEngine(options: { now?: () => Date } = {}): Engine & {
+  suggestions(schema: DatasetSchema): string[];
+} {
+  const now = options.now ?? (() => new Date());
+  // The index of the last few schemas (one per data set version).
+  const indexes = new Map<string, SchemaIndex>();
+  const indexOf = (schema: DatasetSchema) => {
+    const key = `${schema.datasetId}/v${schema.version}`;
+    let index = indexes.get(key);
+    if (!index || index.schema !== schema) {
+      index = buildIndex(schema);
+      indexes.set(key, index);
+      if (indexes.size > 64) indexes.delete(indexes.keys().next().value!);
+    }
+    return index;
+  };
+
+  return {
+    name: BUILTIN,
+    async generate(input): Promise<Generated> {
+      const index = indexOf(input.schema);
+      const understood = interpret(recognize(input.question, index), index, now());
+      if (understood.kind === 'cannot') {
+        return {
+          kind: 'cannot-answer',
+          reason: understood.reason,
+          suggestions: suggestQuestions(index),
+        };
+      }
+      const { sql, outputs } = toSql(understood.plan, index);
+      return { kind: 'sql', sql, plan: understood.plan, chart: chartFor(understood.plan, outputs) };
+    },
+    async explain({ plan, result, schema }) {
+      if (plan) return explainPlan(plan as Plan, result, schema.rowCount);
+      const columns = result.columns.map((c) => c.name).join(', ');
+      return `Ran the SQL over the data set's ${schema.rowCount.toLocaleString('en-US')} rows; it returned ${result.rows.length}${result.truncated ? '+' : ''} rows with ${columns}.`;
+    },
+    suggestions: (schema) => suggestQuestions(indexOf(schema), 6),
+  };
+}
