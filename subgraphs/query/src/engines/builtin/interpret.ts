@@ -43,6 +43,8 @@ class Reader {
   private rankBy: Measure | null = null;
   private orderDirection: Direction | null = null;
   private ordered = false;
+  /** A refusal that stands only if nothing else gives the question a measure. */
+  private unexplained: string | null = null;
   /** "sorted by <group>": the index of that group. */
   private orderByGroup = -1;
   private percentAt = -1;
@@ -170,18 +172,41 @@ class Reader {
           this.use(j);
           const bucketWord = target.text in { year: 1, month: 1, quarter: 1, week: 1, day: 1 };
           this.addGroup(column, column.temporal && bucketWord ? (target.text as Bucket) : null);
+          const countWord = this.at(j + 1);
+          if (countWord?.kind === 'aggregate' && countWord.text === 'count') {
+            // "for each cylinder count": the column's values, not a count.
+            this.use(j + 1);
+            j += 1;
+          }
         } else if (target.kind === 'bucket') {
           this.use(j);
           this.addGroup(this.defaultDate(target.bucket), target.bucket);
         } else if (target.kind === 'unknown' && j === this.next(i)) {
+          // "per model year": a word before the column is fine; alone, it names no column.
+          const k = this.next(j);
+          const t = this.at(k);
+          if (t && (t.kind === 'column' || t.kind === 'bucket')) {
+            j = k;
+            continue;
+          }
           cannot(`There is no column "${target.text}" to group by.`);
         } else {
           break;
         }
         const after = this.next(j);
         if (this.at(after)?.kind === 'and') {
-          const k = this.next(after);
-          const t = this.at(k);
+          let k = this.next(after);
+          let t = this.at(k);
+          if (
+            t?.kind === 'aggregate' &&
+            t.agg === 'count' &&
+            this.at(this.next(k))?.kind === 'column'
+          ) {
+            // "by origin and number of cylinders"
+            this.use(k);
+            k = this.next(k);
+            t = this.at(k);
+          }
           if (t && (t.kind === 'column' || t.kind === 'bucket')) {
             this.use(after);
             j = k;
@@ -225,6 +250,13 @@ class Reader {
         start = i;
         limit = 1;
         this.use(i);
+        const n = this.next(i);
+        const bucket = this.at(n);
+        if (bucket?.kind === 'bucket') {
+          // "which quarter had ...": rank the periods.
+          this.use(n);
+          this.addGroup(this.defaultDate(bucket.bucket), bucket.bucket);
+        }
       } else if (
         item.kind === 'number' &&
         Number.isInteger(item.value) &&
@@ -346,6 +378,19 @@ class Reader {
     }
     if (hints.length > 0) {
       const hinted = this.hinted(hints);
+      // "the heaviest penguins on average"
+      const onAverage = this.items.findIndex(
+        (x, k) =>
+          k > i &&
+          !this.used.has(k) &&
+          x.kind === 'aggregate' &&
+          x.agg === 'avg' &&
+          !this.columnAt(this.next(k)),
+      );
+      if (hinted && onAverage >= 0) {
+        this.use(onAverage);
+        return { agg: 'avg', column: hinted };
+      }
       if (hinted) return { agg: direction === 'desc' ? 'max' : 'min', column: hinted };
       return cannot(`I couldn't find the column "${item.text}" is about.`);
     }
@@ -408,8 +453,10 @@ class Reader {
       } else if (target?.kind === 'column') {
         this.use(j);
         if (target.column.categorical || target.column.temporal) {
-          // "sorted by symbol": by the group itself.
-          this.addGroup(target.column, null);
+          // "sorted by symbol": by the group itself (the one already there, whatever its bucket).
+          if (!this.plan.groups.some((g) => g.column === target.column)) {
+            this.addGroup(target.column, null);
+          }
           this.orderByGroup = this.plan.groups.findIndex((g) => g.column === target.column);
         } else {
           this.rankBy = { agg: 'avg', column: target.column };
@@ -478,7 +525,11 @@ class Reader {
     const column = this.columnAt(j);
     if (!column) {
       const word = this.at(j);
-      if (word?.kind === 'unknown') cannot(`There is no column "${word.text}" in this data set.`);
+      if (word?.kind === 'unknown') {
+        // Refused unless the question names its measure elsewhere ("acceleration (mean) for cars").
+        this.unexplained ??= `There is no column "${word.text}" in this data set.`;
+        return;
+      }
       if (agg === 'max' || agg === 'min') return; // "the most", read as a superlative elsewhere
       return cannot(
         `${agg === 'avg' ? 'Average' : agg === 'sum' ? 'Total' : 'Which value'} of what? Name a column.`,
@@ -738,7 +789,8 @@ class Reader {
     const item = this.items[i]!;
     if (item.kind !== 'quoted') return;
     this.use(i);
-    const near = [i - 1, i - 2, i + 1, i + 2, i + 3, i + 4]
+    // The nearest text column: "names containing 'ford'", "varieties whose name contains 'No.'".
+    const near = [i - 1, i + 1, i - 2, i + 2, i - 3, i + 3, i - 4, i + 4, i - 5]
       .map((j) => ({ j, column: this.at(j)?.kind === 'column' ? this.columnAt(j) : null }))
       .find((x) => x.column && x.column.info.type === 'string' && !x.column.temporal);
     if (near) this.use(near.j);
@@ -778,8 +830,10 @@ class Reader {
         (x, i) => i > this.percentAt && !this.used.has(i) && x.kind !== 'filler',
       );
       const column = j >= 0 ? this.columnAt(j) : null;
-      const ofColumn = column?.numeric && !column.categorical ? column : null;
-      if (ofColumn) this.use(j);
+      const total = plan.measures.find((m) => m.agg === 'sum' && m.column);
+      // "share of the total yield": the total read as a measure already.
+      const ofColumn = total?.column ?? (column?.numeric && !column.categorical ? column : null);
+      if (ofColumn === column && column) this.use(j);
       if (plan.groups.length === 0)
         cannot('A share needs groups: say "share of rows by <column>".');
       plan.measures = [{ agg: ofColumn ? 'sum' : 'count', column: ofColumn, share: true }];
@@ -827,6 +881,7 @@ class Reader {
     ) {
       plan.measures.push(this.rankBy);
     }
+    if (plan.measures.length === 0 && this.unexplained) cannot(this.unexplained);
     if (plan.measures.length === 0) {
       // A number column named without an aggregation: its average per group, else its rows.
       const k = this.items.findIndex(
@@ -867,6 +922,16 @@ class Reader {
     }
   }
 
+  private inPlan(column: IndexedColumn): boolean {
+    const p = this.plan;
+    return (
+      p.measures.some((m) => m.column === column) ||
+      p.groups.some((g) => g.column === column) ||
+      (p.list ?? []).includes(column) ||
+      p.filters.some((f) => f.column === column)
+    );
+  }
+
   private firstUnusedCategorical(): IndexedColumn | null {
     const k = this.items.findIndex(
       (x, i) => !this.used.has(i) && x.kind === 'column' && x.column.categorical,
@@ -884,7 +949,8 @@ class Reader {
         item.kind === 'column' &&
         item.column.numeric &&
         !item.column.categorical &&
-        !item.partial
+        !item.partial &&
+        !this.inPlan(item.column)
       ) {
         cannot(`I understood "${item.text}" but not what to do with it.`);
       }

@@ -330,5 +330,13 @@ export function recognize(question: string, index: SchemaIndex): Item[] {
       }
     }
   }
-  return items;
+  return mergeRepeats(items);
+}
+
+/** "engine displacement" names `Displacement` twice in a row: one mention. */
+function mergeRepeats(items: Item[]): Item[] {
+  return items.filter((x, i) => {
+    const before = items[i - 1];
+    return !(x.kind === 'column' && before?.kind === 'column' && before.column === x.column);
+  });
 }

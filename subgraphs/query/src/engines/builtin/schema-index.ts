@@ -6,7 +6,7 @@
  */
 import { quoteIdent, quoteText, type ColumnInfo, type DatasetSchema } from '../../dataset-schema';
 import { nameWords, stem } from './text';
-import { SYNONYMS } from './vocabulary';
+import { DEMONYMS, SYNONYMS } from './vocabulary';
 
 export interface IndexedColumn {
   info: ColumnInfo;
@@ -116,6 +116,9 @@ export function buildIndex(schema: DatasetSchema): SchemaIndex {
       const words = nameWords(value).words.map(stem);
       if (words.length === 0 || words.length > 6) continue;
       values.push({ column, value, words });
+      for (const adjective of DEMONYMS[value.toLowerCase()] ?? []) {
+        values.push({ column, value, words: [adjective] });
+      }
       if (words.length === 1) {
         for (const form of adjectiveForms(words[0]!)) values.push({ column, value, words: [form] });
       }

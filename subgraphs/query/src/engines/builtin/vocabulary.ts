@@ -16,7 +16,6 @@ export const AGGREGATE_WORDS: Record<string, Aggregate> = {
   typical: 'avg',
   total: 'sum',
   sum: 'sum',
-  overall: 'sum',
   combined: 'sum',
   max: 'max',
   maximum: 'max',
@@ -31,6 +30,8 @@ export const AGGREGATE_WORDS: Record<string, Aggregate> = {
   smallest: 'min',
   least: 'min',
   median: 'median',
+  count: 'count',
+  tally: 'count',
   distinct: 'distinct',
   unique: 'distinct',
   different: 'distinct',
@@ -271,7 +272,7 @@ export const FILLER = new Set(
   get display please i we you my our your their its it this that these those there here all any
   some as into than then also only just so data dataset table set record records row rows entry
   entries value values across over during within among value there's what's whats can could would
-  should will number count type kind rate level figure figures stat stats statistic statistics
+  should will number type kind rate level figure figures stat stats statistic statistics
   overall altogether in-total recorded measured observed ever`.split(/\s+/),
 );
 
@@ -312,3 +313,28 @@ export const UNSUPPORTED = new Set([
   'join',
   'why',
 ]);
+
+/** Adjectives people use for places that appear as values ("American cars" for `USA`). */
+export const DEMONYMS: Record<string, string[]> = {
+  usa: ['american', 'us'],
+  us: ['american'],
+  'united states': ['american'],
+  america: ['american'],
+  japan: ['japanese'],
+  europe: ['european'],
+  germany: ['german'],
+  france: ['french'],
+  italy: ['italian'],
+  spain: ['spanish'],
+  china: ['chinese'],
+  india: ['indian'],
+  uk: ['british', 'english'],
+  'united kingdom': ['british'],
+  canada: ['canadian'],
+  mexico: ['mexican'],
+  brazil: ['brazilian'],
+  korea: ['korean'],
+  sweden: ['swedish'],
+  australia: ['australian'],
+  russia: ['russian'],
+};
