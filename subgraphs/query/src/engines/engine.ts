@@ -38,6 +38,8 @@ export type Generated =
       plan?: unknown;
       /** A chart the engine suggests for the result (a Vega-Lite spec without data). */
       chart?: Record<string, unknown> | null;
+      /** A follow-up read as a whole question ("average price of MSFT by month"). */
+      understoodAs?: string;
     }
   | { kind: 'cannot-answer'; reason: string; suggestions: string[] };
 

@@ -7,6 +7,7 @@ import type { DatasetSchema } from '../../dataset-schema';
 import type { Engine, Generated } from '../engine';
 import { chartFor } from './chart';
 import { explainPlan } from './explain';
+import { combineFollowUp } from './follow-up';
 import { interpret } from './interpret';
 import type { Plan } from './plan';
 import { recognize } from './recognize';
@@ -37,7 +38,11 @@ export function createBuiltinEngine(options: { now?: () => Date } = {}): Engine 
     name: BUILTIN,
     async generate(input): Promise<Generated> {
       const index = indexOf(input.schema);
-      const understood = interpret(recognize(input.question, index), index, now());
+      const combined = input.previous
+        ? combineFollowUp(input.previous.question, input.question, index)
+        : null;
+      const question = combined ?? input.question;
+      const understood = interpret(recognize(question, index), index, now());
       if (understood.kind === 'cannot') {
         return {
           kind: 'cannot-answer',
@@ -46,7 +51,13 @@ export function createBuiltinEngine(options: { now?: () => Date } = {}): Engine 
         };
       }
       const { sql, outputs } = toSql(understood.plan, index);
-      return { kind: 'sql', sql, plan: understood.plan, chart: chartFor(understood.plan, outputs) };
+      return {
+        kind: 'sql',
+        sql,
+        plan: understood.plan,
+        chart: chartFor(understood.plan, outputs),
+        ...(combined ? { understoodAs: combined } : {}),
+      };
     },
     async explain({ plan, result, schema }) {
       if (plan) return explainPlan(plan as Plan, result, schema.rowCount);

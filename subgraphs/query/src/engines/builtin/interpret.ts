@@ -58,6 +58,12 @@ class Reader {
   ) {}
 
   read(): Plan {
+    const understood = this.items.filter(
+      (x) => !['filler', 'unknown', 'unit', 'copula', 'year-preposition'].includes(x.kind),
+    );
+    if (understood.length === 0) {
+      cannot('I did not recognise any column or calculation in the question.');
+    }
     this.refuseUnsupported();
     this.readGroups();
     this.readRanking();
@@ -958,10 +964,5 @@ class Reader {
         cannot(`I couldn't place "${item.text}".`);
       }
     });
-    const understood = this.items.filter(
-      (x) => !['filler', 'unknown', 'unit', 'copula'].includes(x.kind),
-    );
-    if (understood.length === 0)
-      cannot('I did not recognise any column or calculation in the question.');
   }
 }

@@ -26,7 +26,7 @@ import {
   type Direction,
 } from './vocabulary';
 
-export type Item = { at: number; text: string } & (
+export type Item = { at: number; end: number; text: string } & (
   | { kind: 'column'; column: IndexedColumn; partial: boolean }
   | { kind: 'ambiguous'; columns: IndexedColumn[] }
   | { kind: 'value'; column: IndexedColumn; value: string }
@@ -58,8 +58,11 @@ export type Item = { at: number; text: string } & (
 
 type Rule = [string[], (at: number) => Item];
 
-const item = (at: number, text: string, rest: DistributiveOmit<Item, 'at' | 'text'>): Item =>
-  ({ at, text, ...rest }) as Item;
+const item = (
+  at: number,
+  text: string,
+  rest: DistributiveOmit<Item, 'at' | 'end' | 'text'>,
+): Item => ({ at, end: at + 1, text, ...rest }) as Item;
 type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
 
 // Multi-word keywords, longest first when tried.
@@ -135,7 +138,7 @@ const PHRASES: Rule[] = [
   [['%', 'of'], (at) => item(at, '% of', { kind: 'percent' })],
 ];
 
-const SINGLE: Record<string, DistributiveOmit<Item, 'at' | 'text'>> = {
+const SINGLE: Record<string, DistributiveOmit<Item, 'at' | 'end' | 'text'>> = {
   between: { kind: 'between' },
   and: { kind: 'and' },
   or: { kind: 'or' },
@@ -228,13 +231,16 @@ const RELATIVE_UNITS: Record<string, Bucket> = {
 };
 
 export function recognize(question: string, index: SchemaIndex): Item[] {
-  const tokens = tokenize(question);
+  return recognizeTokens(tokenize(question), index);
+}
+
+export function recognizeTokens(tokens: Token[], index: SchemaIndex): Item[] {
   const items: Item[] = [];
   let at = 0;
   while (at < tokens.length) {
     const token = tokens[at]!;
     const push = (next: Item, length = 1) => {
-      items.push(next);
+      items.push({ ...next, end: at + length });
       at += length;
     };
     if (token.kind === 'quoted') {
