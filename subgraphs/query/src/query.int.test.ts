@@ -36,7 +36,7 @@ async function insertQuery(id: string, datasetId: string, createdAt: string, que
 beforeAll(async () => {
   await migrate(DATABASE_URL, { quiet: true });
   issuer = await startTestIssuer();
-  token = await issuer.token();
+  token = await issuer.token({ userId: user });
   server = await start(
     { ...process.env, DATABASE_URL, ...issuer.env, QUERY_PORT: '0', LOG_LEVEL: 'silent' },
     false,
@@ -76,6 +76,18 @@ describe('query subgraph', () => {
       user: { id: user },
       dataset: { id: datasetA },
     });
+  });
+
+  it("answers null for another user's saved query", async () => {
+    const other = await issuer.token();
+    const body = await postGraphQL(
+      server.url,
+      `query($id: ID!) { savedQuery(id: $id) { id } }`,
+      { id: ids[1] },
+      other,
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.savedQuery).toBeNull();
   });
 
   it('answers null for an unknown id', async () => {

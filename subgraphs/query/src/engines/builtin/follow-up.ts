@@ -28,7 +28,7 @@ const isStandalone = (items: Item[]) =>
   items.some((x) => x.kind === 'column');
 
 const spell = (tokens: Token[]) =>
-  tokens.map((t) => (t.kind === 'quoted' ? `'${t.text.replace(/'/g, '’')}'` : t.text)).join(' ');
+  tokens.map((t) => (t.kind === 'quoted' ? `'${t.raw.replace(/'/g, '’')}'` : t.raw)).join(' ');
 
 /** The whole question a follow-up stands for, or null when it stands on its own. */
 export function combineFollowUp(

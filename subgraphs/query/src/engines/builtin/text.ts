@@ -3,6 +3,8 @@
 export interface Token {
   /** Lower-case text as typed (numbers without `$`, `,`; quoted text without quotes). */
   text: string;
+  /** As typed, for showing a question back. */
+  raw: string;
   /** The singular, lower-case stem used for matching. */
   stem: string;
   kind: 'word' | 'number' | 'quoted' | 'symbol';
@@ -59,15 +61,16 @@ export function tokenize(question: string): Token[] {
   for (const match of question.matchAll(pattern)) {
     const quoted = match[1] ?? match[2] ?? match[3] ?? match[4];
     if (quoted !== undefined) {
-      tokens.push({ text: quoted, stem: quoted.toLowerCase(), kind: 'quoted' });
+      tokens.push({ text: quoted, raw: quoted, stem: quoted.toLowerCase(), kind: 'quoted' });
     } else if (match[5] !== undefined) {
       const value = Number(match[5].replace(/,/g, ''));
-      tokens.push({ text: match[5].replace(/,/g, ''), stem: String(value), kind: 'number', value });
+      const text = match[5].replace(/,/g, '');
+      tokens.push({ text, raw: match[0], stem: String(value), kind: 'number', value });
     } else if (match[6] !== undefined) {
       const text = match[6].toLowerCase().replace(/'s$/, '');
-      tokens.push({ text, stem: stem(text), kind: 'word' });
+      tokens.push({ text, raw: match[6], stem: stem(text), kind: 'word' });
     } else if (match[7] !== undefined) {
-      tokens.push({ text: match[7], stem: match[7], kind: 'symbol' });
+      tokens.push({ text: match[7], raw: match[7], stem: match[7], kind: 'symbol' });
     }
   }
   return tokens;
