@@ -14,7 +14,9 @@
  *      URLs against one AWS SDK PutObject of the same file.
  *   5. The processor (scripts/bench/processor.mjs): a 1M-row CSV from event to completion against
  *      DuckDB doing the same work, its peak RSS, and `profile` through the gateway.
- *   6. The processor's criterion benchmarks, when it has any.
+ *   6. Asking in plain language (scripts/bench/ask.mjs): `ask` on a 1M-row data set, uncached and
+ *      cached, against DuckDB running the same SQL directly; the built-in engine's accuracy.
+ *   7. The processor's criterion benchmarks, when it has any.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
@@ -26,6 +28,7 @@ import { run, setUp } from './lib/steps.mjs';
 import { percentile, report } from './bench/stats.mjs';
 import { benchUploads } from './bench/uploads.mjs';
 import { benchProcessor } from './bench/processor.mjs';
+import { benchAsk } from './bench/ask.mjs';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
@@ -259,6 +262,14 @@ async function main() {
     await client.dispose();
     await benchUploads({ env, pool, gatewayUrl: platform.url });
     await benchProcessor({ env, pool, gatewayUrl, auth, ownerId: user });
+    await benchAsk({
+      env,
+      pool,
+      gatewayUrl,
+      queryUrl: `http://127.0.0.1:${platform.ports.subgraphs.query}/graphql`,
+      auth,
+      ownerId: user,
+    });
   } finally {
     await producer.disconnect().catch(() => undefined);
     await pool.query('DELETE FROM ingestion.datasets WHERE id = $1', [dataset]);

@@ -118,12 +118,21 @@ export function createAnswers(options: AnswersOptions) {
     }
   }
 
+  // SQL that passed the checks, by data set version: the same text against the same columns
+  // passes again, so repeated questions skip the parser.
+  const passed = new Map<string, string>();
   async function check(
     sql: string,
     schema: DatasetSchema,
   ): Promise<{ sql: string } | { errors: string[] }> {
+    const key = `${schema.datasetId}/v${schema.version}\n${sql}`;
+    const known = passed.get(key);
+    if (known !== undefined) return { sql: known };
     const checked = await validator.validate(sql, schema);
-    return checked.valid ? { sql: checked.sql } : { errors: checked.errors };
+    if (!checked.valid) return { errors: checked.errors };
+    passed.set(key, checked.sql);
+    if (passed.size > 10_000) passed.delete(passed.keys().next().value!);
+    return { sql: checked.sql };
   }
 
   /** SQL from one engine, checked and run, with the engine's one repair round. */
@@ -232,20 +241,22 @@ export function createAnswers(options: AnswersOptions) {
         schema,
       });
       const understoodAs = generated.understoodAs ?? null;
-      const saved = await options.store.insert({
-        userId: viewer.userId,
-        datasetId,
-        question: (understoodAs ?? question).slice(0, MAX_QUESTION_CHARS),
-        sql,
-        explanation: explanation.text,
-        rowCount: executed.result.rows.length,
-        executionTimeMs: executed.result.executionMs,
-        engine: engine.name,
-      });
-      await options.conversations.remember(viewer.userId, conversation, datasetId, {
-        question: understoodAs ?? question,
-        sql,
-      });
+      const [saved] = await Promise.all([
+        options.store.insert({
+          userId: viewer.userId,
+          datasetId,
+          question: (understoodAs ?? question).slice(0, MAX_QUESTION_CHARS),
+          sql,
+          explanation: explanation.text,
+          rowCount: executed.result.rows.length,
+          executionTimeMs: executed.result.executionMs,
+          engine: engine.name,
+        }),
+        options.conversations.remember(viewer.userId, conversation, datasetId, {
+          question: understoodAs ?? question,
+          sql,
+        }),
+      ]);
       return {
         status: 'ANSWERED',
         question,

@@ -1,6 +1,6 @@
 /** SQL for query.queries; rows parsed with zod on the way out. */
 import { z } from 'zod';
-import type { Pool } from '@platform/runtime';
+import { withTransaction, type Pool } from '@platform/runtime';
 
 const bigint = z.union([z.string(), z.number()]).transform((v) => Number(v));
 
@@ -35,25 +35,33 @@ export interface NewQuery {
 
 export function createQueryStore(pool: Pool) {
   return {
-    /** Records an answered question; returns its row. */
+    /**
+     * Records an answered question; returns its row. The commit does not wait for the WAL flush
+     * (`synchronous_commit = off` for this transaction only): a history row may be lost if
+     * PostgreSQL itself crashes in the next fraction of a second, and the answer does not wait
+     * on a disk flush.
+     */
     async insert(q: NewQuery): Promise<QueryRow> {
-      const { rows } = await pool.query(
-        `INSERT INTO query.queries (user_id, dataset_id, question, generated_sql, explanation,
-           row_count, execution_time_ms, engine)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         RETURNING ${QUERY_COLUMNS}`,
-        [
-          q.userId,
-          q.datasetId,
-          q.question,
-          q.sql,
-          q.explanation,
-          q.rowCount,
-          q.executionTimeMs,
-          q.engine,
-        ],
-      );
-      return QueryRow.parse(rows[0]);
+      return withTransaction(pool, async (tx) => {
+        await tx.query("SELECT set_config('synchronous_commit', 'off', true)");
+        const { rows } = await tx.query(
+          `INSERT INTO query.queries (user_id, dataset_id, question, generated_sql, explanation,
+             row_count, execution_time_ms, engine)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           RETURNING ${QUERY_COLUMNS}`,
+          [
+            q.userId,
+            q.datasetId,
+            q.question,
+            q.sql,
+            q.explanation,
+            q.rowCount,
+            q.executionTimeMs,
+            q.engine,
+          ],
+        );
+        return QueryRow.parse(rows[0]);
+      });
     },
 
     /** Marks (or unmarks) an answer as verified; null when it is not there. */

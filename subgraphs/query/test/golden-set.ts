@@ -22,6 +22,7 @@ import type { Json } from '../src/warehouse/warehouse';
 /** The set the engine is held to, and questions written without looking at the engine. */
 export const GOLDEN_DIR = join(__dirname, 'golden');
 export const HOLDOUT_DIR = join(__dirname, 'golden-holdout');
+export const UNSEEN_DIR = join(__dirname, 'golden-unseen');
 const DATA_DIR = join(__dirname, '..', '..', '..', 'node_modules', 'vega-datasets', 'data');
 
 export interface GoldenQuestion {

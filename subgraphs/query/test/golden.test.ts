@@ -1,6 +1,32 @@
-/** Execution accuracy of the built-in engine on the golden set: at least 90%. */
+/**
+ * Execution accuracy of the built-in engine on the golden set: at least 90%. With GOLDEN_REPORT
+ * set, it also scores the held-out set (written without looking at the engine, then used to fix
+ * the failure classes it showed) and the unseen set (data sets the engine's author never looked
+ * at), and prints the figures (`npm run bench` shows them); `GOLDEN_REPORT=failures` lists misses.
+ */
 import { createBuiltinEngine } from '../src/engines/builtin/builtin-engine';
-import { goldenFiles, scoreGolden } from './golden-set';
+import {
+  GOLDEN_DIR,
+  HOLDOUT_DIR,
+  UNSEEN_DIR,
+  goldenFiles,
+  scoreGolden,
+  type GoldenOutcome,
+} from './golden-set';
+
+const describeOutcomes = (label: string, outcomes: GoldenOutcome[]) => {
+  const correct = outcomes.filter((o) => o.ok).length;
+  const pct = ((100 * correct) / outcomes.length).toFixed(1);
+  const lines = [`  accuracy, ${label.padEnd(40)} ${correct}/${outcomes.length} = ${pct}%`];
+  if (process.env.GOLDEN_REPORT === 'failures') {
+    for (const f of outcomes.filter((o) => !o.ok)) {
+      lines.push(
+        `    [${f.file}] ${f.question}\n      ${f.sql?.replace(/\n/g, ' ') ?? '-'}\n      ${f.problem}`,
+      );
+    }
+  }
+  return lines.join('\n');
+};
 
 it('has at least 60 questions over at least 4 real data sets', () => {
   const files = goldenFiles();
@@ -9,19 +35,16 @@ it('has at least 60 questions over at least 4 real data sets', () => {
 });
 
 it('answers at least 90% of the golden questions correctly', async () => {
-  const outcomes = await scoreGolden(createBuiltinEngine());
-  const correct = outcomes.filter((o) => o.ok).length;
-  const failures = outcomes.filter((o) => !o.ok);
-  const report = failures
-    .map(
-      (f) =>
-        `[${f.file}] ${f.question}\n    ${f.sql?.replace(/\n/g, ' ') ?? '-'}\n    ${f.problem}`,
-    )
-    .join('\n');
-  if (process.env.GOLDEN_REPORT) process.stdout.write(`${correct}/${outcomes.length}\n${report}\n`);
-  expect({ accuracy: correct / outcomes.length, failures: report }).toEqual({
-    accuracy: expect.any(Number),
-    failures: expect.any(String),
-  });
-  expect(correct / outcomes.length).toBeGreaterThanOrEqual(0.9);
-}, 120_000);
+  const outcomes = await scoreGolden(createBuiltinEngine(), GOLDEN_DIR);
+  if (process.env.GOLDEN_REPORT) {
+    const report = [
+      describeOutcomes('golden set (the goal: >= 90%)', outcomes),
+      describeOutcomes('held-out set', await scoreGolden(createBuiltinEngine(), HOLDOUT_DIR)),
+      describeOutcomes('unseen data sets', await scoreGolden(createBuiltinEngine(), UNSEEN_DIR)),
+    ];
+    process.stdout.write(`${report.join('\n')}\n`);
+  }
+  const accuracy = outcomes.filter((o) => o.ok).length / outcomes.length;
+  if (accuracy < 0.9) process.stderr.write(`${describeOutcomes('golden set', outcomes)}\n`);
+  expect(accuracy).toBeGreaterThanOrEqual(0.9);
+}, 180_000);
