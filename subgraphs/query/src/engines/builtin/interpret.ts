@@ -8,7 +8,7 @@ import { emptyPlan, type Filter, type Measure, type Plan } from './plan';
 import type { Item } from './recognize';
 import type { IndexedColumn, SchemaIndex } from './schema-index';
 import { dateRange, relativeRange } from './dates';
-import type { Aggregate, Bucket, Direction } from './vocabulary';
+import { AGGREGATE_WORDS, type Aggregate, type Bucket, type Direction } from './vocabulary';
 
 export type Understood = { kind: 'plan'; plan: Plan } | { kind: 'cannot'; reason: string };
 
@@ -16,6 +16,9 @@ class CannotAnswer extends Error {}
 const cannot = (reason: string): never => {
   throw new CannotAnswer(reason);
 };
+
+const BUCKETS = new Set(['year', 'quarter', 'month', 'week', 'day']);
+const stemOf = (word: string) => word.toLowerCase().replace(/s$/, '');
 
 const isYear = (n: number) => Number.isInteger(n) && n >= 1800 && n <= 2100;
 
@@ -138,6 +141,13 @@ class Reader {
       }
       if (item.kind !== 'group-marker') return;
       this.use(i);
+      if (['all', 'both'].includes(this.at(i + 1)?.text ?? '')) {
+        // "across all sources", "across both cities": over them all, not per each.
+        this.use(i + 1);
+        if (this.at(i + 2)?.kind === 'column' || this.at(i + 2)?.kind === 'unknown')
+          this.use(i + 2);
+        return;
+      }
       let j = this.next(i);
       for (;;) {
         const target = this.at(j);
@@ -256,12 +266,30 @@ class Reader {
         start = i;
         limit = 1;
         this.use(i);
-        const n = this.next(i);
+        let n = this.next(i);
+        const count = this.at(n);
+        if (
+          count?.kind === 'number' &&
+          Number.isInteger(count.value) &&
+          count.value > 0 &&
+          !isYear(count.value)
+        ) {
+          // "which 3 years ..."
+          limit = count.value;
+          this.use(n);
+          n = this.next(n);
+        }
         const bucket = this.at(n);
+        const bucketWord =
+          bucket && BUCKETS.has(stemOf(bucket.text)) ? (stemOf(bucket.text) as Bucket) : null;
         if (bucket?.kind === 'bucket') {
           // "which quarter had ...": rank the periods.
           this.use(n);
           this.addGroup(this.defaultDate(bucket.bucket), bucket.bucket);
+        } else if (bucket?.kind === 'column' && bucket.column.temporal && bucketWord) {
+          // "which year" over a date column named "year".
+          this.use(n);
+          this.addGroup(bucket.column, bucketWord);
         }
       } else if (
         item.kind === 'number' &&
@@ -341,8 +369,7 @@ class Reader {
           i > start &&
           !this.used.has(i) &&
           x.kind === 'column' &&
-          !x.column.numeric &&
-          !x.column.temporal,
+          ((!x.column.numeric && !x.column.temporal) || x.column === this.index.yearColumn),
       );
       if (k >= 0) {
         entity = this.columnAt(k);
@@ -377,10 +404,26 @@ class Reader {
         return { agg: aggregate.agg, column };
       }
     }
-    const column = this.columnAt(j);
-    if (column && column !== entity && (column.numeric || column.temporal)) {
-      this.use(j);
-      return { agg: direction === 'desc' ? 'max' : 'min', column };
+    // Past values (filters, read later) and one adjective: "lowest fossil fuel generation",
+    // "highest single repair cost".
+    let c = j;
+    while (this.at(c)?.kind === 'value') c = this.next(c);
+    if (this.at(c)?.kind === 'unknown' && this.at(this.next(c))?.kind === 'column')
+      c = this.next(c);
+    const column = this.columnAt(c) ?? this.columnAt(j);
+    const hintedColumn = hints.length > 0 ? this.hinted(hints) : null;
+    // "deadliest years": the adjective names the measure; the column after it is what is ranked.
+    if (
+      column &&
+      column !== entity &&
+      (column.numeric || column.temporal) &&
+      (!hintedColumn || hintedColumn === column)
+    ) {
+      this.use(this.columnAt(c) ? c : j);
+      // "the most rainfall" is a total; "the highest fertility" the largest value.
+      const agg =
+        item.text === 'most' && column.numeric ? 'sum' : direction === 'desc' ? 'max' : 'min';
+      return { agg, column };
     }
     if (hints.length > 0) {
       const hinted = this.hinted(hints);
@@ -499,8 +542,10 @@ class Reader {
         this.use(i);
         this.measureFrom(i, item.agg);
       } else if (item.kind === 'superlative' && !this.ranking) {
-        // "highest price of GOOG", "lowest minimum temperature".
-        const j = this.next(i);
+        // "highest price of GOOG", "lowest minimum temperature", "highest single repair cost".
+        let j = this.next(i);
+        if (this.at(j)?.kind === 'unknown' && this.at(this.next(j))?.kind === 'column')
+          j = this.next(j);
         const column = this.columnAt(j);
         if (column && (column.numeric || column.temporal)) {
           this.use(i, j);
@@ -515,6 +560,23 @@ class Reader {
     const following = this.at(j);
     if (agg === 'count') {
       if (following?.kind === 'aggregate' && following.agg === 'distinct') return; // read next
+      // "how many people died": the total of the column the verb names.
+      const counted = this.next(j, ['filler', 'unit', 'unknown', 'copula']);
+      const named = this.at(counted);
+      const measured = named?.kind === 'column' ? named.column : null;
+      const after = this.at(this.next(counted, ['filler', 'copula']))?.kind;
+      const compared = after === 'compare' || after === 'between';
+      if (measured && (measured === this.index.yearColumn || measured.temporal)) {
+        // "in how many years": distinct years.
+        this.use(counted);
+        this.plan.measures.push({ agg: 'distinct', column: measured });
+        return;
+      }
+      if (measured?.numeric && !measured.categorical && !compared) {
+        this.use(counted);
+        this.plan.measures.push({ agg: 'sum', column: measured });
+        return;
+      }
       const column = this.columnAt(j);
       if (column && !column.numeric && !column.temporal && !this.isFilterValueColumn(j)) {
         // "how many countries": distinct values of the column.
@@ -526,7 +588,11 @@ class Reader {
       }
       return;
     }
-    // Skip a noun that is not a column: "how many distinct car names".
+    // Skip a noun that is not a column ("how many distinct car names") and values, read as
+    // filters later ("avg nuclear generation").
+    let k = j;
+    while (this.at(k)?.kind === 'value') k = this.next(k);
+    if (this.at(k)?.kind === 'column') j = k;
     if (following?.kind === 'unknown' && this.at(this.next(j))?.kind === 'column') j = this.next(j);
     const column = this.columnAt(j);
     if (!column) {
@@ -537,9 +603,9 @@ class Reader {
         return;
       }
       if (agg === 'max' || agg === 'min') return; // "the most", read as a superlative elsewhere
-      return cannot(
-        `${agg === 'avg' ? 'Average' : agg === 'sum' ? 'Total' : 'Which value'} of what? Name a column.`,
-      );
+      // "(the 'All natural disasters' total)": refused only if nothing else names a measure.
+      this.unexplained ??= `${agg === 'avg' ? 'Average' : agg === 'sum' ? 'Total' : 'Which value'} of what? Name a column.`;
+      return;
     }
     if (!column.numeric && !['distinct', 'min', 'max'].includes(agg) && !column.temporal) {
       cannot(
@@ -710,6 +776,12 @@ class Reader {
   }
 
   private readBetween(i: number, into: Filter[]) {
+    const dates = this.dateRangeAt(i + 1);
+    if (dates) {
+      const column = this.index.dates[0] ?? cannot('This data set has no date column.');
+      into.push({ kind: 'dates', column, ...dates });
+      return;
+    }
     const low = this.at(i + 1);
     const and = this.at(i + 2);
     const high = this.at(i + 3);
@@ -722,7 +794,9 @@ class Reader {
     const c = this.previous(i, ['filler', 'copula']);
     const column = this.columnAt(c);
     const overlaps =
-      column?.numeric && !(Number(column.info.max) < a || Number(column.info.min) > b);
+      column?.numeric &&
+      !this.used.has(c) &&
+      !(Number(column.info.max) < a || Number(column.info.min) > b);
     if (column && overlaps && column !== this.index.yearColumn) {
       this.use(c);
       into.push({ kind: 'between', column, low: a, high: b });
@@ -766,10 +840,88 @@ class Reader {
     const number = this.at(n);
     if (number?.kind === 'number' && isYear(number.value) && !this.used.has(n)) {
       this.use(i, n);
-      into.push(this.yearFilter(number.value, number.value, item.op));
+      const range = item.op === '=' ? this.yearRangeAfter(n) : null;
+      into.push(
+        range
+          ? this.yearFilter(number.value, range.to)
+          : this.yearFilter(number.value, number.value, item.op),
+      );
     } else if (number?.kind === 'month') {
       this.use(i);
     }
+  }
+
+  /**
+   * The end of a year range starting with the year at `i`: "1995 through 2000", "1995 to 2000",
+   * "1995-2000", "2012 onwards", "2012 or later" (open: 9999), "2012 or earlier" (handled as a
+   * range from 0 by the caller's swap). Marks what it reads.
+   */
+  private yearRangeAfter(i: number): { to: number } | null {
+    const next = this.at(i + 1);
+    const after = this.at(i + 2);
+    const startsRange = ['to', 'through', 'thru', 'until', 'till'].includes(next?.text ?? '');
+    if (startsRange && after?.kind === 'number' && isYear(after.value)) {
+      this.use(i + 1, i + 2);
+      return { to: after.value };
+    }
+    if (next?.kind === 'number' && isYear(next.value) && next.value > (this.numberAt(i) ?? 0)) {
+      this.use(i + 1);
+      return { to: next.value };
+    }
+    if (['onward', 'onwards', 'later', 'beyond'].includes(next?.text ?? '')) {
+      this.use(i + 1);
+      return { to: 9999 };
+    }
+    if (
+      ['or', 'and'].includes(next?.text ?? '') &&
+      ['later', 'after', 'beyond', 'onwards'].includes(after?.text ?? '')
+    ) {
+      this.use(i + 1, i + 2);
+      return { to: 9999 };
+    }
+    return null;
+  }
+
+  /**
+   * "March 1 and March 7, 2014" (the year said once, at the end, or with each date): a range
+   * including both days. Marks what it reads, with the "between" before it.
+   */
+  private dateRangeAt(j: number): { from: string; to: string; label: string } | null {
+    const read = (k: number) => {
+      const month = this.at(k);
+      const day = this.at(k + 1);
+      if (month?.kind !== 'month' || day?.kind !== 'number' || day.value < 1 || day.value > 31)
+        return null;
+      const year = this.at(k + 2);
+      return {
+        month: month.month,
+        day: day.value,
+        year: year?.kind === 'number' && isYear(year.value) ? year.value : null,
+        end: year?.kind === 'number' && isYear(year.value) ? k + 3 : k + 2,
+      };
+    };
+    const first = read(j);
+    if (!first || this.at(first.end)?.kind !== 'and') return null;
+    const second = read(first.end + 1);
+    if (!second) return null;
+    const year2 = second.year ?? first.year;
+    const year1 = first.year ?? year2;
+    if (year1 === null || year2 === null) {
+      return cannot('Which year? Say, for example, "between March 1 and March 7, 2014".');
+    }
+    for (let k = j - 1; k < second.end; k += 1) this.use(k);
+    const iso = (y: number, m: number, d: number) =>
+      new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10);
+    return {
+      from: iso(year1, first.month, first.day),
+      to: iso(year2, second.month, second.day + 1),
+      label: `${iso(year1, first.month, first.day)} to ${iso(year2, second.month, second.day)}`,
+    };
+  }
+
+  private numberAt(i: number): number | null {
+    const item = this.at(i);
+    return item?.kind === 'number' ? item.value : null;
   }
 
   private readMonth(i: number, into: Filter[]) {
@@ -818,10 +970,11 @@ class Reader {
       into.push({ kind: 'compare', column: before, op: '=', value: item.value });
       return;
     }
-    // "the 2005 population"
+    // "the 2005 population", "from 1995 through 2000", "2012 onwards"
     if (isYear(item.value) && (this.index.dates.length > 0 || this.index.yearColumn)) {
       this.use(i);
-      into.push(this.yearFilter(item.value, item.value));
+      const range = this.yearRangeAfter(i);
+      into.push(this.yearFilter(item.value, range ? range.to : item.value));
     }
   }
 
@@ -895,7 +1048,13 @@ class Reader {
           !this.used.has(i) && x.kind === 'column' && x.column.numeric && !x.column.categorical,
       );
       const column = k >= 0 ? this.columnAt(k) : null;
-      if (column && plan.groups.length > 0) {
+      // "total cost" naming the column `Cost Total`: the total of it.
+      const named =
+        k >= 0 ? this.items[k]!.text.split(' ').find((w) => w in AGGREGATE_WORDS) : undefined;
+      if (column && named) {
+        this.use(k);
+        plan.measures.push({ agg: AGGREGATE_WORDS[named]!, column });
+      } else if (column && plan.groups.length > 0) {
         this.use(k);
         plan.measures.push({ agg: 'avg', column });
       } else if (column && plan.filters.length > 0) {
@@ -956,7 +1115,8 @@ class Reader {
         item.column.numeric &&
         !item.column.categorical &&
         !item.partial &&
-        !this.inPlan(item.column)
+        !this.inPlan(item.column) &&
+        item.column !== this.index.yearColumn
       ) {
         cannot(`I understood "${item.text}" but not what to do with it.`);
       }

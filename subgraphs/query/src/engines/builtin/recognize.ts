@@ -222,6 +222,13 @@ function partialColumns(word: string, index: SchemaIndex): IndexedColumn[] {
   return index.columns.filter((c) => c.phrases.some((p) => p.length > 1 && p.includes(word)));
 }
 
+/** The one value whose first word (of several) is `word`, if exactly one. */
+function partialValue(word: string, index: SchemaIndex) {
+  if (word.length < 4) return null;
+  const found = index.values.filter((v) => v.words.length > 1 && v.words[0] === word);
+  return found.length === 1 ? found[0]! : null;
+}
+
 const RELATIVE_UNITS: Record<string, Bucket> = {
   day: 'day',
   week: 'week',
@@ -244,7 +251,13 @@ export function recognizeTokens(tokens: Token[], index: SchemaIndex): Item[] {
       at += length;
     };
     if (token.kind === 'quoted') {
-      push(item(at, token.text, { kind: 'quoted', value: token.text }));
+      // 'All natural disasters' quoted is still that value, not text to search for.
+      const known = index.values.find((v) => v.value.toLowerCase() === token.text.toLowerCase());
+      push(
+        known
+          ? item(at, token.text, { kind: 'value', column: known.column, value: known.value })
+          : item(at, token.text, { kind: 'quoted', value: token.text }),
+      );
       continue;
     }
     if (token.kind === 'number') {
@@ -311,8 +324,9 @@ export function recognizeTokens(tokens: Token[], index: SchemaIndex): Item[] {
       push(
         item(at, token.text, { kind: 'superlative', direction: s.direction, hints: s.hints ?? [] }),
       );
-    } else if (token.text in AGGREGATE_WORDS) {
-      push(item(at, token.text, { kind: 'aggregate', agg: AGGREGATE_WORDS[token.text]! }));
+    } else if (token.text in AGGREGATE_WORDS || word in AGGREGATE_WORDS) {
+      const agg = AGGREGATE_WORDS[token.text] ?? AGGREGATE_WORDS[word]!;
+      push(item(at, token.text, { kind: 'aggregate', agg }));
     } else if (token.text in SINGLE) {
       push(item(at, token.text, SINGLE[token.text]!));
     } else if (NEGATIONS.has(token.text) || token.text === "don't" || token.text === "isn't") {
@@ -327,7 +341,11 @@ export function recognizeTokens(tokens: Token[], index: SchemaIndex): Item[] {
       push(item(at, token.text, { kind: 'filler' }));
     } else {
       const partial = partialColumns(word, index);
-      if (partial.length === 1) {
+      const value = partialValue(word, index);
+      if (partial.length === 0 && value) {
+        // "nuclear" for `Nuclear Energy`: the first word of exactly one value.
+        push(item(at, token.text, { kind: 'value', column: value.column, value: value.value }));
+      } else if (partial.length === 1) {
         push(item(at, token.text, { kind: 'column', column: partial[0]!, partial: true }));
       } else if (partial.length > 1) {
         push(item(at, token.text, { kind: 'ambiguous', columns: partial }));

@@ -6,7 +6,7 @@
  */
 import { quoteIdent, quoteText, type ColumnInfo, type DatasetSchema } from '../../dataset-schema';
 import { nameWords, stem } from './text';
-import { DEMONYMS, SYNONYMS } from './vocabulary';
+import { DEMONYMS, FILLER, SYNONYMS } from './vocabulary';
 
 export interface IndexedColumn {
   info: ColumnInfo;
@@ -90,8 +90,9 @@ function phrasesOf(name: string): { phrases: string[][]; unit: string | null } {
 }
 
 function adjectiveForms(word: string): string[] {
-  // rain → rainy, sun → sunny, fog → foggy, snow → snowy.
-  return [`${word}y`, `${word}${word.at(-1)}y`];
+  // rain → rainy, sun → sunny, fog → foggy, snow → snowy; not for short codes ("B" is not "by").
+  if (word.length < 3 || !/^[a-z]+$/.test(word)) return [];
+  return [`${word}y`, `${word}${word.at(-1)}y`].filter((w) => !FILLER.has(w));
 }
 
 export function buildIndex(schema: DatasetSchema): SchemaIndex {
