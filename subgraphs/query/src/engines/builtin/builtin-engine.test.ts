@@ -212,3 +212,37 @@ describe('property: every SQL the built-in engine writes passes the checks and r
     );
   });
 });
+
+// Feature: ai-analytics-platform, Property 16: Query result explanation
+describe('property: every answered question gets an explanation of its result', () => {
+  const question = fc
+    .tuple(
+      fc.constantFrom('average', 'total', 'max', 'median', 'number of distinct', 'how many'),
+      fc.constantFrom('horsepower', 'mpg', 'weight', 'cars'),
+      fc.constantFrom('', ' by origin', ' per year', ' by origin and cylinders'),
+      fc.constantFrom('', ' for cars from Japan', ' in 1975', ' with more than 4 cylinders'),
+    )
+    .map((parts) => parts.join(' ').replace(/\s+/g, ' ').trim());
+
+  it('says what was computed, over which rows, and the headline numbers', async () => {
+    await fc.assert(
+      fc.asyncProperty(question, async (q) => {
+        const generated = await ask(cars.schema, q);
+        if (generated.kind !== 'sql') return;
+        const result = await run(cars.db, generated.sql);
+        const text = await engine.explain({
+          question: q,
+          sql: generated.sql,
+          plan: generated.plan,
+          result,
+          schema: cars.schema,
+        });
+        expect(text).toMatch(/^(Computed|Listed) .+ (over|of) (all 406 rows|the rows where .+)\. /);
+        expect(text).toMatch(
+          result.rows.length === 0 ? /No rows matched\./ : /The answer is|rows; the highest is/,
+        );
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
