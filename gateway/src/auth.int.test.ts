@@ -402,6 +402,29 @@ describe('rate limits', () => {
     expect(retryAfter).toBeLessThanOrEqual(3600);
   });
 
+  it('ask and runSql also count against the tier’s query limit (100 an hour free): over it, 429 before the query subgraph', async () => {
+    const user = await platform.createUser('analyst');
+    const headers = bearer(await platform.login(user));
+    const ask = {
+      query: `mutation { a: ask(datasetId: "${randomUUID()}", question: "how many rows") { status }
+        b: runSql(datasetId: "${randomUUID()}", sql: "SELECT 1") { status } }`,
+    };
+    const answered = await post(platform.graphqlUrl, ask, headers);
+    // The data set does not exist: the query subgraph answered NOT_FOUND (and, the field being
+    // non-null, the serial mutation stopped there); the gateway counted both fields.
+    expect(answered.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(await redis.get(`${prefix}:query:${user.id}`)).toBe('2');
+    // As if 98 more questions had been asked this hour.
+    await redis.incrby(`${prefix}:query:${user.id}`, 98);
+    const before = subgraphCalls;
+    const limited = await post(platform.graphqlUrl, ask, headers);
+    expect(limited.status).toBe(429);
+    expect(limited.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'RATE_LIMITED', details: { limit: 100 } },
+    });
+    expect(subgraphCalls).toBe(before);
+  });
+
   it('an operation that fails to parse or validate still counts once against the caller', async () => {
     const user = await platform.createUser('viewer');
     const headers = bearer(await platform.login(user));
