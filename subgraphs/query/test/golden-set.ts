@@ -23,6 +23,7 @@ import type { Json } from '../src/warehouse/warehouse';
 export const GOLDEN_DIR = join(__dirname, 'golden');
 export const HOLDOUT_DIR = join(__dirname, 'golden-holdout');
 export const UNSEEN_DIR = join(__dirname, 'golden-unseen');
+export const FRESH_DIR = join(__dirname, 'golden-fresh');
 const DATA_DIR = join(__dirname, '..', '..', '..', 'node_modules', 'vega-datasets', 'data');
 
 export interface GoldenQuestion {

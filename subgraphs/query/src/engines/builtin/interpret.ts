@@ -641,7 +641,15 @@ class Reader {
         ? this.items.findIndex((x, i) => i > this.percentAt && x.kind === 'copula')
         : -1;
     const condition: Filter[] = [];
-    const target = (i: number) => (copula >= 0 && i > copula ? condition : this.plan.filters);
+    // After "what percentage of X are ...", values and comparisons are the condition; years
+    // and dates still choose the rows ("what percentage of nurses were women in 1960").
+    const target = (i: number) =>
+      copula >= 0 &&
+      i > copula &&
+      ['value', 'compare', 'between', 'quoted'].includes(this.items[i]!.kind) &&
+      !this.isYearBetween(i)
+        ? condition
+        : this.plan.filters;
 
     for (let i = 0; i < this.items.length; i += 1) {
       if (this.used.has(i)) continue;
@@ -917,6 +925,13 @@ class Reader {
       to: iso(year2, second.month, second.day + 1),
       label: `${iso(year1, first.month, first.day)} to ${iso(year2, second.month, second.day)}`,
     };
+  }
+
+  /** "between 2005 and 2007": years, not a comparison of a column. */
+  private isYearBetween(i: number): boolean {
+    const item = this.items[i];
+    const low = this.at(i + 1);
+    return item?.kind === 'between' && low?.kind === 'number' && isYear(low.value);
   }
 
   private numberAt(i: number): number | null {

@@ -189,6 +189,9 @@ function longestName(tokens: Token[], at: number, index: SchemaIndex) {
     }
   };
   for (const value of index.values) {
+    // A short code ("IN", "OR", "ME") is that value only when typed as it is, never the word.
+    const spelledAsCode = value.words.join(' ') === value.value.toLowerCase();
+    if (isShortCode(value.value) && spelledAsCode && tokens[at]?.raw !== value.value) continue;
     consider(value.words, () =>
       item(at, value.value, { kind: 'value', column: value.column, value: value.value }),
     );
@@ -222,6 +225,23 @@ function partialColumns(word: string, index: SchemaIndex): IndexedColumn[] {
   return index.columns.filter((c) => c.phrases.some((p) => p.length > 1 && p.includes(word)));
 }
 
+const SEARCH_WORDS = new Set([
+  'contain',
+  'containing',
+  'contains',
+  'include',
+  'including',
+  'name',
+  'like',
+  'match',
+  'matching',
+  'start',
+  'end',
+  'mention',
+]);
+
+const isShortCode = (value: string) => value.length <= 3 && /^[A-Z0-9]+$/.test(value);
+
 /** The one value whose first word (of several) is `word`, if exactly one. */
 function partialValue(word: string, index: SchemaIndex) {
   if (word.length < 4) return null;
@@ -251,8 +271,12 @@ export function recognizeTokens(tokens: Token[], index: SchemaIndex): Item[] {
       at += length;
     };
     if (token.kind === 'quoted') {
-      // 'All natural disasters' quoted is still that value, not text to search for.
-      const known = index.values.find((v) => v.value.toLowerCase() === token.text.toLowerCase());
+      // 'All natural disasters' quoted is that value, unless the question searches text with it
+      // ("names containing 'Guinea'").
+      const searching = tokens.some((t) => SEARCH_WORDS.has(t.stem));
+      const known = searching
+        ? undefined
+        : index.values.find((v) => v.value.toLowerCase() === token.text.toLowerCase());
       push(
         known
           ? item(at, token.text, { kind: 'value', column: known.column, value: known.value })
