@@ -7,6 +7,7 @@
  */
 import { createBuiltinEngine } from '../src/engines/builtin/builtin-engine';
 import {
+  FRESH_DIR,
   GOLDEN_DIR,
   HOLDOUT_DIR,
   UNSEEN_DIR,
