@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { envFragments } from '@platform/runtime';
+import { snowflakeEnv } from './config-snowflake';
 
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -11,6 +12,7 @@ const flag = z
   .transform((v) => v === 'true' || v === '1');
 
 export const queryEnv = {
+  ...snowflakeEnv,
   ...envFragments.kafka,
   ...envFragments.s3,
   ...envFragments.redis,

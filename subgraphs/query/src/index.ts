@@ -1,4 +1,7 @@
-/** query subgraph: asking questions, checking and running SQL, the history. Wiring only. */
+/**
+ * query subgraph: asking questions, checking and running SQL, the history. Wiring only: the
+ * warehouse and the SQL checks are DuckDB's, or Snowflake's with `WAREHOUSE=snowflake`.
+ */
 import { join } from 'node:path';
 import {
   ConfigError,
@@ -10,6 +13,7 @@ import {
 } from '@platform/runtime';
 import { createAnswers } from './answers';
 import { cacheDir, queryEnv } from './config';
+import { snowflakeSettings } from './config-snowflake';
 import { createContext } from './context';
 import { createConversations } from './conversations';
 import { createDatasets } from './datasets';
@@ -18,9 +22,11 @@ import { createLlmEngine } from './engines/llm/llm-engine';
 import { policy, resolvers } from './resolvers';
 import { createResultCache } from './result-cache';
 import { createDuckDbValidator } from './sql/duckdb-validator';
+import { createSnowflakeValidator } from './sql/snowflake-validator';
 import { createQueryStore } from './store';
 import { createDuckDbWarehouse } from './warehouse/duckdb-warehouse';
 import { createParquetCache } from './warehouse/parquet-cache';
+import { createSnowflakeWarehouse } from './warehouse/snowflake-warehouse';
 
 export const typeDefs = loadSdl(join(__dirname, '..'));
 
@@ -43,19 +49,25 @@ export function start(environment?: Record<string, string | undefined>, exitOnSh
         secretAccessKey: config.S3_SECRET_ACCESS_KEY,
       });
       const dir = cacheDir(config);
-      const warehouse = createDuckDbWarehouse({
-        files: createParquetCache({
-          s3,
-          bucket: config.S3_DATA_BUCKET,
-          dir: join(dir, 'parquet'),
-          maxBytes: config.QUERY_CACHE_MAX_BYTES,
-        }),
-        tempDir: join(dir, 'spill'),
-        threads: config.DUCKDB_THREADS,
-        memoryLimit: config.DUCKDB_MEMORY_LIMIT,
-        maxOpen: config.DUCKDB_MAX_OPEN,
-      });
-      const validator = await createDuckDbValidator();
+      const snowflake = snowflakeSettings(config);
+      const warehouse = snowflake
+        ? createSnowflakeWarehouse({
+            ...snowflake,
+            logger: logger.child({ source: 'snowflake-sdk' }),
+          })
+        : createDuckDbWarehouse({
+            files: createParquetCache({
+              s3,
+              bucket: config.S3_DATA_BUCKET,
+              dir: join(dir, 'parquet'),
+              maxBytes: config.QUERY_CACHE_MAX_BYTES,
+            }),
+            tempDir: join(dir, 'spill'),
+            threads: config.DUCKDB_THREADS,
+            memoryLimit: config.DUCKDB_MEMORY_LIMIT,
+            maxOpen: config.DUCKDB_MAX_OPEN,
+          });
+      const validator = snowflake ? createSnowflakeValidator() : await createDuckDbValidator();
       const redis = createRedis(config.REDIS_URL, logger);
       await redis.connect().catch((error: unknown) => {
         logger.warn(

@@ -57,7 +57,7 @@ GROUP BY year(date)
 ORDER BY year(date)`,
     'SELECT city, 100.0 * count(*) / sum(count(*)) OVER () AS percent FROM data GROUP BY city',
     "SELECT 100.0 * count(CASE WHEN city = 'Seattle' THEN 1 END) / count(*) AS percent FROM data",
-    "SELECT city, \"Temp Max\" FROM data WHERE date >= DATE '2015-01-01' AND date < DATE '2015-02-01' ORDER BY \"Temp Max\" DESC NULLS LAST LIMIT 5",
+    'SELECT city, "Temp Max" FROM data WHERE date >= DATE \'2015-01-01\' AND date < DATE \'2015-02-01\' ORDER BY "Temp Max" DESC NULLS LAST LIMIT 5',
     "SELECT count(DISTINCT city) AS distinct, stddev_samp(\"Temp Max\") AS stddev_temp_max FROM data WHERE city IN ('a', 'b')",
     'SELECT price, "Price", PRICE, "PRICE" FROM data',
     `WITH m AS (SELECT date_trunc('month', date) AS month, max("Temp Max") AS t FROM data GROUP BY 1)
@@ -97,7 +97,7 @@ describe('refused SQL, with a readable reason', () => {
     ['CREATE TABLE t AS SELECT 1', /this is a CREATE statement/],
     ['/* hi */ CREATE TABLE t AS SELECT 1', /this is a CREATE statement/],
     ["COPY INTO data FROM @stage/x FILE_FORMAT = (TYPE = 'PARQUET')", /this is a COPY statement/],
-    ["COPY INTO @stage/out FROM data", /this is a COPY statement/],
+    ['COPY INTO @stage/out FROM data', /this is a COPY statement/],
     ['PUT file:///tmp/x.csv @stage', /this is a PUT statement/],
     ['GET @stage/x file:///tmp/', /this is a GET statement/],
     ['LIST @stage', /this is a LIST statement/],
@@ -105,7 +105,7 @@ describe('refused SQL, with a readable reason', () => {
     ['ALTER SESSION SET QUERY_TAG = 1', /this is an ALTER statement/],
     ['USE ROLE ACCOUNTADMIN', /this is a USE statement/],
     ['SET x = 1', /this is a SET statement/],
-    ["CALL system$wait(10)", /this is a CALL statement/],
+    ['CALL system$wait(10)', /this is a CALL statement/],
     ["EXECUTE IMMEDIATE 'DROP TABLE data'", /this is an EXECUTE statement/],
     ['SHOW TABLES', /this is a SHOW statement/],
     ['DESCRIBE TABLE data', /this is a DESCRIBE statement/],
@@ -120,7 +120,7 @@ describe('refused SQL, with a readable reason', () => {
     ["SELECT * FROM IDENTIFIER('other')", /`IDENTIFIER\(...\)` cannot be used/],
     ['SELECT * FROM data, LATERAL FLATTEN(input => data.city)', /FLATTEN/],
     ['SELECT SYSTEM$WHITELIST()', /Function `SYSTEM\$WHITELIST` is not allowed/],
-    ["SELECT system$wait(100) FROM data", /Function `SYSTEM\$WAIT` is not allowed/],
+    ['SELECT system$wait(100) FROM data', /Function `SYSTEM\$WAIT` is not allowed/],
     ['SELECT current_role(), city FROM data', /Function `CURRENT_ROLE` is not allowed/],
     ['SELECT current_user() FROM data', /Function `CURRENT_USER` is not allowed/],
     ["SELECT get_ddl('table', 'data')", /Function `GET_DDL` is not allowed/],
@@ -135,7 +135,10 @@ describe('refused SQL, with a readable reason', () => {
     ['SELECT $1 FROM data', /Session variables and positional columns/],
     ['SELECT city FROM data WHERE city = ?', /Parameters/],
     ['SELECT city FROM data WHERE city = :1', /Parameters/],
-    ['SELECT nope FROM data', /Column "nope" is not in the data set; its columns are city, "Temp Max", "date", "Price"\./],
+    [
+      'SELECT nope FROM data',
+      /Column "nope" is not in the data set; its columns are city, "Temp Max", "date", "Price"\./,
+    ],
     ['SELECT "temp_max" FROM data', /Column "temp_max" is not in the data set/],
     ['SELECT d.nope, other FROM data d', /Columns "nope", "other" are not in the data set/],
     ['SELECT * INTO x FROM data', /SELECT \.\.\. INTO is not allowed/],
@@ -161,6 +164,14 @@ describe('refused SQL, with a readable reason', () => {
   it('refuses SQL nested too deeply to check, without a stack trace', async () => {
     const sql = `SELECT ${'('.repeat(3_000)}1${')'.repeat(3_000)} FROM data`;
     expect(await errorsOf(sql)).toEqual(['The SQL is nested too deeply to check.']);
+  });
+
+  it('refuses a table function once, and what it calls', async () => {
+    expect(await errorsOf('SELECT * FROM data, TABLE(RESULT_SCAN(LAST_QUERY_ID()))')).toEqual([
+      'Table functions such as `TABLE(...)` cannot be used; only the table `data` can be read.',
+      'Function `RESULT_SCAN` is not allowed here.',
+      'Function `LAST_QUERY_ID` is not allowed here.',
+    ]);
   });
 
   it('names every violation of one statement', async () => {

@@ -184,7 +184,8 @@ function functionName(node: Node): string {
 
 /** A column reference's column name (for `t.col:path`, the column before the path). */
 function columnName(node: Node): string {
-  const column = isNode(node.column) && isNode(node.column.expr) ? node.column.expr.value : node.column;
+  const column =
+    isNode(node.column) && isNode(node.column.expr) ? node.column.expr.value : node.column;
   if (Array.isArray(node.notations) && node.notations.includes(':')) {
     // `a.b:c` arrives as schema a, table b, column c; `b:c` as table b, column c.
     const colon = node.notations.indexOf(':');
@@ -254,9 +255,12 @@ function fromItemProblem(item: Node, scope: Scope): string | null {
 
 function check(tree: Node, schema: DatasetSchema): string[] {
   const scope = scopeOf(tree);
-  const columns = new Map(schema.columns.map((c) => [c.name.toLowerCase(), c.name]));
+  const columns = new Set(schema.columns.map((c) => c.name.toLowerCase()));
   const problems = new Set<string>();
   const unknownColumns = new Set<string>();
+  // Table functions, already refused as such: not judged again as functions (their arguments
+  // still are).
+  const tableFunctions = new WeakSet<Node>();
 
   if (scope.ctes.has(TABLE_NAME)) {
     problems.add(`A CTE cannot be named \`${TABLE_NAME}\`: that is the data set's table.`);
@@ -275,8 +279,10 @@ function check(tree: Node, schema: DatasetSchema): string[] {
       }
       if (Array.isArray(node.from)) {
         for (const item of node.from) {
-          const problem = isNode(item) ? fromItemProblem(item, scope) : null;
+          if (!isNode(item)) continue;
+          const problem = fromItemProblem(item, scope);
           if (problem) problems.add(problem);
+          if (isNode(item.expr)) tableFunctions.add(item.expr);
         }
       }
     }
@@ -285,6 +291,7 @@ function check(tree: Node, schema: DatasetSchema): string[] {
       case 'aggr_func':
       case 'window_func':
       case 'flatten': {
+        if (tableFunctions.has(node)) break;
         const name = functionName(node);
         if (name.includes('.')) {
           problems.add(`Function \`${name}\` is not allowed: call functions without a schema.`);
@@ -334,7 +341,9 @@ function syntaxError(sql: string, error: unknown): string {
   const offset = typeof start?.offset === 'number' ? start.offset : null;
   if (offset === null) return 'Syntax error: the SQL could not be parsed.';
   const rest = sql.slice(offset).split('\n')[0]!.trim();
-  const near = rest ? `near "${rest.length > 30 ? `${rest.slice(0, 30)}...` : rest}"` : 'at the end';
+  const near = rest
+    ? `near "${rest.length > 30 ? `${rest.slice(0, 30)}...` : rest}"`
+    : 'at the end';
   return `Syntax error ${near} (line ${String(start!.line)}, column ${String(start!.column)}).`;
 }
 
@@ -388,7 +397,8 @@ export function createSnowflakeValidator(): SqlValidator {
       try {
         tree = parser.astify(sql, { database: 'snowflake' });
       } catch (error) {
-        if (STATEMENT_KEYWORDS.has(keyword.toLowerCase())) return Promise.resolve(notSelect(keyword));
+        if (STATEMENT_KEYWORDS.has(keyword.toLowerCase()))
+          return Promise.resolve(notSelect(keyword));
         return Promise.resolve(invalid(syntaxError(sql, error)));
       }
       const statements = Array.isArray(tree) ? tree : [tree];

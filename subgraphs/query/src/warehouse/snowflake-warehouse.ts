@@ -20,7 +20,9 @@
  * qualified, which no CTE name can shadow, so a statement whose own CTE is named like the version
  * table (or any other table) cannot redirect it. No session state is switched per query, so any
  * pooled session can run any version. The result is then capped (`capped()`): at most
- * `maxRows + 1` rows come back and `truncated` says whether there were more.
+ * `maxRows + 1` rows come back and `truncated` says whether there were more. (Snowflake does not
+ * promise that an ORDER BY inside a subquery orders the outer query; like the DuckDB adapter,
+ * this relies on a bare `SELECT * FROM (...) LIMIT n` keeping the order of its input.)
  *
  * Identifier case. Snowflake stores and resolves unquoted names in upper case but quoted ones
  * as written, while the engines and models write `price` and `"Temp Max"` for Parquet columns
@@ -49,8 +51,12 @@
  *
  * The role needs USAGE on the warehouse, database, schema and stage, and CREATE TABLE and
  * CREATE FILE FORMAT on the schema (the adapter creates one Parquet file format there).
+ *
+ * `snowflake-sdk` itself is loaded only when a Snowflake connector is created (see
+ * `loadSnowflakeDriver`), so a service running DuckDB never loads it.
  */
-import * as snowflake from 'snowflake-sdk';
+import { randomBytes } from 'node:crypto';
+import type * as snowflake from 'snowflake-sdk';
 import { tokenizeSql, significant } from '../sql/snowflake-validator';
 import {
   WarehouseError,
@@ -179,7 +185,8 @@ export function withDataTable(sql: string, table: string): string {
   const first = words[0];
   if (first?.kind === 'word' && first.text.toUpperCase() === 'WITH') {
     const second = words[1];
-    const after = second?.kind === 'word' && second.text.toUpperCase() === 'RECURSIVE' ? second : first;
+    const after =
+      second?.kind === 'word' && second.text.toUpperCase() === 'RECURSIVE' ? second : first;
     return `${sql.slice(0, after.end)} ${cte},${sql.slice(after.end)}`;
   }
   if (first?.kind === 'word' && first.text.toUpperCase() === 'SELECT') {
@@ -515,7 +522,8 @@ export function createSnowflakeWarehouse(options: SnowflakeWarehouseOptions): Wa
         if (existing.rows.some((row) => String(row[nameIndex]).toUpperCase() === name)) {
           return { table, columns };
         }
-        const loading = `${table}_LOADING_${Math.random().toString(16).slice(2, 10).toUpperCase()}`;
+        const loading = `${table}_LOADING_${randomBytes(4).toString('hex').toUpperCase()}`;
+        let renaming = false;
         try {
           await connection.execute(
             [
@@ -537,11 +545,12 @@ export function createSnowflakeWarehouse(options: SnowflakeWarehouseOptions): Wa
               '  ON_ERROR = ABORT_STATEMENT',
             ].join('\n'),
           );
+          renaming = true;
           await connection.execute(`ALTER TABLE ${loading} RENAME TO ${table}`);
         } catch (error) {
           await connection.execute(`DROP TABLE IF EXISTS ${loading}`).catch(() => undefined);
           // Another process renamed its copy into place first: the table is there, complete.
-          if (codeOf(error) !== '002002') throw error;
+          if (!(renaming && codeOf(error) === '002002')) throw error;
         }
         return { table, columns };
       } finally {
@@ -701,35 +710,62 @@ export function snowflakeConnectionOptions(
 }
 
 /** Statement options of every execute: rows as arrays, NUMBER and BINARY as exact text. */
-export const statementOptions = (): Pick<snowflake.StatementOption, 'rowMode' | 'fetchAsString'> => ({
+export const statementOptions = (): Pick<
+  snowflake.StatementOption,
+  'rowMode' | 'fetchAsString'
+> => ({
   rowMode: 'array',
   fetchAsString: ['Number', 'Buffer'],
 });
+
+let driver: typeof snowflake | undefined;
+
+/** The driver's log lines when no logger is given: its errors only, on stderr. */
+const errorsOnly: snowflake.SnowflakeLogger = {
+  /* eslint-disable-next-line no-console -- the driver's errors, when no logger was given */
+  error: (message) => console.error(message),
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+  trace: () => undefined,
+};
+
+/**
+ * `snowflake-sdk`, loaded on first use. When loaded, the driver probes cloud metadata endpoints
+ * (169.254.169.254, metadata.google.internal, AWS STS) to report the platform it runs on at
+ * login, unless `SNOWFLAKE_DISABLE_PLATFORM_DETECTION` is `true`; it is set so here, before the
+ * load, unless the environment says otherwise. (That flag is read by the driver from the
+ * environment only, hence the one write to `process.env` outside the config.) Its logging is
+ * set to errors only at once: by default it writes every INFO line to stdout and to
+ * `./snowflake.log`.
+ */
+export function loadSnowflakeDriver(): typeof snowflake {
+  if (!driver) {
+    process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
+    driver = require('snowflake-sdk') as typeof snowflake;
+    driver.configure({ logLevel: 'ERROR', customLogger: errorsOnly });
+  }
+  return driver;
+}
 
 /** Sessions over `snowflake-sdk`; the driver's logging goes to `logger` (default: errors only). */
 export function createSnowflakeConnector(
   settings: SnowflakeConnectionSettings,
   logger?: snowflake.SnowflakeLogger,
 ): SnowflakeConnector {
-  // Global to the driver. Without it the driver writes snowflake.log into the working directory
-  // and every INFO line to stdout.
-  snowflake.configure({
-    logLevel: logger ? 'WARN' : 'ERROR',
-    customLogger: logger ?? {
-      /* eslint-disable no-console -- the driver's errors, when no logger was given */
-      error: (message) => console.error(message),
-      /* eslint-enable no-console */
-      warn: () => undefined,
-      info: () => undefined,
-      debug: () => undefined,
-      trace: () => undefined,
-    },
-  });
+  const sdk = loadSnowflakeDriver();
+  // (Global to the driver.)
+  if (logger) sdk.configure({ logLevel: 'WARN', customLogger: logger });
   const options = snowflakeConnectionOptions(settings);
   return {
     async connect() {
-      const connection = snowflake.createConnection(options);
-      await connection.connectAsync();
+      const connection = sdk.createConnection(options);
+      // Not `connectAsync()`: it resolves even when the login fails (the error goes only to its
+      // callback); `connect` reports every failure to the callback.
+      await new Promise<void>((resolve, reject) =>
+        connection.connect((error) => (error ? reject(error) : resolve())),
+      );
       return wrapConnection(connection);
     },
   };

@@ -246,3 +246,20 @@ describe('property: every answered question gets an explanation of its result', 
     );
   });
 });
+
+describe('conversations', () => {
+  it('reads a whole question asked mid-conversation on its own', async () => {
+    const previous = { question: 'average temp_max by weather by year', sql: '' };
+    const generated = await ask(weather.schema, 'How many rows are there?', previous);
+    expect(sqlOf(generated)).toBe('SELECT count(*) AS count\nFROM data');
+    expect(generated.kind === 'sql' && generated.understoodAs).toBeFalsy();
+  });
+});
+
+describe('text search', () => {
+  it('escapes % and _ in searched text, portably', async () => {
+    const sql = sqlOf(await ask(cars.schema, "how many cars have names containing '100%_x'"));
+    expect(sql).toContain(`"Name" ILIKE '%100!%!_x%' ESCAPE '!'`);
+    expect((await run(cars.db, sql)).rows).toEqual([['0']]);
+  });
+});

@@ -41,8 +41,14 @@ export function createBuiltinEngine(options: { now?: () => Date } = {}): Engine 
       const combined = input.previous
         ? combineFollowUp(input.previous.question, input.question, index)
         : null;
-      const question = combined ?? input.question;
-      const understood = interpret(recognize(question, index), index, now());
+      let question = combined ?? input.question;
+      let understood = interpret(recognize(question, index), index, now());
+      if (combined && understood.kind === 'cannot') {
+        // Read with the previous question it fails: read alone, it may not.
+        const alone = interpret(recognize(input.question, index), index, now());
+        if (alone.kind === 'plan') [question, understood] = [input.question, alone];
+      }
+      const followed = question === combined;
       if (understood.kind === 'cannot') {
         return {
           kind: 'cannot-answer',
@@ -56,7 +62,7 @@ export function createBuiltinEngine(options: { now?: () => Date } = {}): Engine 
         sql,
         plan: understood.plan,
         chart: chartFor(understood.plan, outputs),
-        ...(combined ? { understoodAs: combined } : {}),
+        ...(followed && combined ? { understoodAs: combined } : {}),
       };
     },
     async explain({ plan, result, schema }) {

@@ -23,9 +23,11 @@ const STARTERS = [
   ['also'],
 ];
 
+/** A question that says what to compute on its own: a count, or a calculation of a column. */
 const isStandalone = (items: Item[]) =>
-  items.some((x) => ['aggregate', 'percent', 'which', 'top'].includes(x.kind)) &&
-  items.some((x) => x.kind === 'column');
+  items.some((x) => x.kind === 'aggregate' && x.agg === 'count') ||
+  (items.some((x) => ['aggregate', 'percent', 'which', 'top'].includes(x.kind)) &&
+    items.some((x) => x.kind === 'column'));
 
 const spell = (tokens: Token[]) =>
   tokens.map((t) => (t.kind === 'quoted' ? `'${t.raw.replace(/'/g, '’')}'` : t.raw)).join(' ');

@@ -57,10 +57,11 @@ function measureExpression(measure: Measure): string {
   return base;
 }
 
+// `!` escapes, not a backslash: in a Snowflake string a backslash escapes the quote itself.
 const likePattern = (text: string) => {
-  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const escaped = text.replace(/[!%_]/g, (c) => `!${c}`);
   const pattern = quoteText(`%${escaped}%`);
-  return escaped === text ? pattern : `${pattern} ESCAPE '\\'`;
+  return escaped === text ? pattern : `${pattern} ESCAPE '!'`;
 };
 
 export function filterSql(filter: Filter): string {
