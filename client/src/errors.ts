@@ -17,7 +17,7 @@ export interface ErrorDescription {
 
 interface FormattedError {
   message?: unknown;
-  extensions?: { code?: unknown; requestId?: unknown } | null;
+  extensions?: { code?: unknown; requestId?: unknown; details?: unknown } | null;
 }
 
 const asString = (value: unknown): string | undefined =>
@@ -124,6 +124,41 @@ export function isUnauthenticated(error: unknown): boolean {
 /** Signed in, but the role does not allow this. */
 export function isForbidden(error: unknown): boolean {
   return hasCode(error, 'FORBIDDEN', 403);
+}
+
+/** The first error the platform sent: from a GraphQL answer, or from the body of a non-2xx one. */
+function platformError(error: unknown): FormattedError | undefined {
+  if (CombinedGraphQLErrors.is(error)) return error.errors[0];
+  if (ServerError.is(error)) return parseBody(error.bodyText);
+  return undefined;
+}
+
+/**
+ * The platform's `extensions.details` of an error, when it sent some: `{ retryAfterSeconds }` of
+ * RATE_LIMITED, `{ reason, errors }` of SQL that cannot run, `{ reason: 'TIMEOUT' }`, ...
+ */
+export function errorDetails(error: unknown): Record<string, unknown> | undefined {
+  const details = platformError(error)?.extensions?.details;
+  return details && typeof details === 'object' && !Array.isArray(details)
+    ? (details as Record<string, unknown>)
+    : undefined;
+}
+
+/**
+ * Seconds until a RATE_LIMITED refusal lifts: the error's `details.retryAfterSeconds`, else the
+ * gateway's `Retry-After` header (seconds, or an HTTP date). Undefined when neither says.
+ */
+export function retryAfterSeconds(error: unknown, now: Date = new Date()): number | undefined {
+  const fromDetails = errorDetails(error)?.retryAfterSeconds;
+  if (typeof fromDetails === 'number' && Number.isFinite(fromDetails) && fromDetails >= 0) {
+    return Math.ceil(fromDetails);
+  }
+  if (!ServerError.is(error)) return undefined;
+  const header = error.response.headers.get('retry-after')?.trim();
+  if (!header) return undefined;
+  if (/^\d+$/.test(header)) return Number(header);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
 }
 
 export function describeError(error: unknown): ErrorDescription {

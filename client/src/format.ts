@@ -24,6 +24,39 @@ export function formatCount(count: number | null | undefined, locale?: string): 
   return count == null ? null : new Intl.NumberFormat(locale).format(count);
 }
 
+const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * A number of a query result: 3.14159265 -> "3.1416", 1234567 -> "1,234,567". Groups start at five
+ * digits, so a year stays "2015". Integers too large for a double arrive as text ("123…901") and
+ * are formatted exactly; text that is not a number comes back unchanged.
+ */
+export function formatNumber(value: number | string, locale?: string): string {
+  const format = new Intl.NumberFormat(locale, { useGrouping: 'min2', maximumFractionDigits: 4 });
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? format.format(value) : String(value);
+  const text = value.trim();
+  return NUMERIC_TEXT.test(text) ? format.format(text as `${number}`) : value;
+}
+
+/** How long something took: 12 -> "12 ms", 1234 -> "1.2 sec" (the locale's short units). */
+export function formatDuration(ms: number, locale?: string): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  return ms < 1000
+    ? new Intl.NumberFormat(locale, {
+        style: 'unit',
+        unit: 'millisecond',
+        unitDisplay: 'short',
+        maximumFractionDigits: 0,
+      }).format(ms)
+    : new Intl.NumberFormat(locale, {
+        style: 'unit',
+        unit: 'second',
+        unitDisplay: 'short',
+        maximumFractionDigits: 1,
+      }).format(ms / 1000);
+}
+
 const RELATIVE_STEPS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
   ['second', 60],
   ['minute', 60],

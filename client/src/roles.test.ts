@@ -1,4 +1,4 @@
-import { canUpload, hasRole, ROLES } from './roles';
+import { canRunSql, canUpload, hasRole, ROLES } from './roles';
 
 describe('hasRole', () => {
   test('every role has itself and the roles below it, never those above', () => {
@@ -13,5 +13,11 @@ describe('hasRole', () => {
     expect(canUpload('VIEWER')).toBe(false);
     expect(canUpload('ANALYST')).toBe(true);
     expect(canUpload('ADMIN')).toBe(true);
+  });
+
+  test('analysts and admins may run SQL they edited; viewers may not', () => {
+    expect(canRunSql('VIEWER')).toBe(false);
+    expect(canRunSql('ANALYST')).toBe(true);
+    expect(canRunSql('ADMIN')).toBe(true);
   });
 });

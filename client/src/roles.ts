@@ -29,3 +29,6 @@ export function hasRole(role: Role, least: Role): boolean {
 
 /** Bringing data in (uploads) is for analysts and admins; viewers read what others brought. */
 export const canUpload = (role: Role): boolean => hasRole(role, 'ANALYST');
+
+/** SQL written or edited by hand (`runSql`) is for analysts and admins; viewers read it. */
+export const canRunSql = (role: Role): boolean => hasRole(role, 'ANALYST');

@@ -69,3 +69,9 @@ export type UploadedPart = {
   /** The ETag header S3 answered the part's PUT with. */
   etag: string;
 };
+
+/** `scalar JSON` (query): any JSON value, e.g. a result row or a Vega-Lite spec. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** `enum AnswerStatus` (query): how an `ask` ended; the engine never guesses. */
+export type AnswerStatus = 'ANSWERED' | 'CANNOT_ANSWER';

@@ -5,11 +5,15 @@ import type { ErrorDescription } from '../errors';
 export function ErrorPanel({
   error,
   headingLevel = 2,
+  details,
   children,
   testId = 'error-panel',
 }: {
   error: ErrorDescription;
   headingLevel?: 1 | 2;
+  /** More about this error, under its message (a list of reasons, when to try again). */
+  details?: ReactNode;
+  /** Actions: buttons and links. */
   children?: ReactNode;
   testId?: string;
 }) {
@@ -20,6 +24,7 @@ export function ErrorPanel({
       <p className="panel__message" data-testid="error-message">
         {error.message}
       </p>
+      {details}
       {(error.code ?? error.requestId) && (
         <dl className="error-meta">
           {error.code && (

@@ -3,21 +3,6 @@
  */
 import { ComingSoon } from '../components/ComingSoon';
 
-export function AskPage() {
-  return (
-    <ComingSoon
-      title="Ask"
-      summary="Ask a question about your data in plain language and get an answer you can check."
-      capabilities={[
-        'Turns your question into read-only SQL grounded in the columns of your datasets',
-        'Validates the SQL before it runs, then runs it on the warehouse',
-        'Shows the result as a table and a chart, with a plain-language explanation',
-        'Keeps a history of your questions so you can rerun or refine them',
-      ]}
-    />
-  );
-}
-
 export function ModelsPage() {
   return (
     <ComingSoon

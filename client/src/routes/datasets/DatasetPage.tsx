@@ -9,6 +9,7 @@ import { describeError } from '../../errors';
 import { formatBytes, formatCount } from '../../format';
 import type { DatasetStatus, DateTime, JobStatus, JobType, SourceType } from '../../schema-types';
 import { useNow } from '../../use-now';
+import { askPath } from '../ask/ask-path';
 import { SOURCE_LABEL, StatusBadge } from './DatasetRow';
 import { ProfileSection } from './profile/ProfileSection';
 import { PROFILE_FIELDS, type DataProfile } from './profile/profile-types';
@@ -226,11 +227,18 @@ export function DatasetPage() {
   return (
     <>
       <title>{`${dataset?.name ?? 'Data set'} · Analytics Platform`}</title>
-      <header className="page-header">
-        <p className="breadcrumb">
-          <Link to="/datasets">Datasets</Link>
-        </p>
-        <h1 className="page-header__name">{dataset?.name ?? 'Data set'}</h1>
+      <header className="page-header page-header--actions">
+        <div>
+          <p className="breadcrumb">
+            <Link to="/datasets">Datasets</Link>
+          </p>
+          <h1 className="page-header__name">{dataset?.name ?? 'Data set'}</h1>
+        </div>
+        {dataset?.status === 'READY' && (
+          <Link to={askPath(dataset.id)} className="button" data-testid="ask-about-dataset">
+            Ask a question
+          </Link>
+        )}
       </header>
       {body}
     </>
