@@ -23,20 +23,11 @@ import {
   submitSignIn,
   userMenu,
   type Credentials,
+  step,
 } from './platform';
 
 // Chromium start-up, several sign-ins and page loads on a busy two-core machine.
 jest.setTimeout(120_000);
-
-/** Runs one step of a journey; a failure says which step it was. */
-async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    if (error instanceof Error) error.message = `${name}: ${error.message}`;
-    throw error;
-  }
-}
 
 describe('sign-in, the user menu and the admin pages', () => {
   let browser: Browser | undefined;

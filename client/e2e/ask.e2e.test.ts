@@ -17,7 +17,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -29,6 +28,8 @@ import {
   DATABASE_URL,
   expectNoProblems,
   signInThroughPage,
+  step,
+  vegaDataFile,
 } from './platform';
 import { connectS3, deleteObject } from './stack';
 
@@ -37,27 +38,9 @@ jest.setTimeout(240_000);
 
 const suffix = randomUUID().slice(0, 8);
 const DATA_BUCKET = process.env.S3_DATA_BUCKET ?? 'analytics-data';
-const SEATTLE_WEATHER = path.join(
-  __dirname,
-  '..',
-  '..',
-  'node_modules',
-  'vega-datasets',
-  'data',
-  'seattle-weather.csv',
-);
+const SEATTLE_WEATHER = vegaDataFile('seattle-weather.csv');
 /** The five values of seattle-weather.csv's `weather` column. */
 const WEATHER_TYPES = ['drizzle', 'fog', 'rain', 'snow', 'sun'];
-
-/** Runs one step of a journey; a failure says which step it was. */
-async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    if (error instanceof Error) error.message = `${name}: ${error.message}`;
-    throw error;
-  }
-}
 
 describe('asking questions about a data set', () => {
   let db: Client;

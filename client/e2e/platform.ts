@@ -1,13 +1,29 @@
 /**
  * What every end-to-end test needs from the running platform: where it is, that it is up, the
- * first admin's credentials, signing in through the sign-in page, and the page-problem check.
+ * first admin's credentials, signing in through the sign-in page, the page-problem check, the
+ * real data files tests upload, and named journey steps.
  */
+import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { PageProblems } from './browser';
 
 export const BASE_URL = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
 export const DATABASE_URL =
   process.env.DATABASE_URL ?? 'postgres://platform:platform@127.0.0.1:5432/platform';
+
+/** A real data file of the `vega-datasets` package, e.g. `weather.csv`. */
+export const vegaDataFile = (name: string) =>
+  path.join(__dirname, '..', '..', 'node_modules', 'vega-datasets', 'data', name);
+
+/** Runs one step of a journey; a failure says which step it was. */
+export async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof Error) error.message = `${name}: ${error.message}`;
+    throw error;
+  }
+}
 
 /** The session cookie the gateway sets (HttpOnly: only the browser, never the app, can read it). */
 export const SESSION_COOKIE = 'platform_session';

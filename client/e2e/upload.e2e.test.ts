@@ -29,6 +29,8 @@ import {
   DATABASE_URL,
   expectNoProblems,
   signInThroughPage,
+  step,
+  vegaDataFile,
 } from './platform';
 import { connectProducer, connectS3, deleteObject, listen, produce } from './stack';
 
@@ -37,15 +39,7 @@ jest.setTimeout(180_000);
 
 const suffix = randomUUID().slice(0, 8);
 const DATA_BUCKET = process.env.S3_DATA_BUCKET ?? 'analytics-data';
-const WEATHER_CSV = path.join(
-  __dirname,
-  '..',
-  '..',
-  'node_modules',
-  'vega-datasets',
-  'data',
-  'weather.csv',
-);
+const WEATHER_CSV = vegaDataFile('weather.csv');
 /** The columns of weather.csv as the processor types them. */
 const WEATHER_TYPES = [
   ['location', 'string'],
@@ -56,16 +50,6 @@ const WEATHER_TYPES = [
   ['wind', 'float'],
   ['weather', 'string'],
 ];
-
-/** Runs one step of a journey; a failure says which step it was. */
-async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    if (error instanceof Error) error.message = `${name}: ${error.message}`;
-    throw error;
-  }
-}
 
 /** Polls `check` until it returns a value other than undefined. */
 async function until<T>(

@@ -20,6 +20,14 @@ const cannot = (reason: string): never => {
 const BUCKETS = new Set(['year', 'quarter', 'month', 'week', 'day']);
 const stemOf = (word: string) => word.toLowerCase().replace(/s$/, '');
 
+/** The aggregation a word names: its own, or a superlative's ("by highest price" → max). */
+const aggregationOf = (item: Item): Aggregate =>
+  item.kind === 'aggregate'
+    ? item.agg
+    : item.kind === 'superlative' && item.direction === 'asc'
+      ? 'min'
+      : 'max';
+
 const isYear = (n: number) => Number.isInteger(n) && n >= 1800 && n <= 2100;
 
 interface Ranking {
@@ -167,15 +175,7 @@ class Reader {
           const column = this.columnAt(k);
           if (!column) break;
           this.use(j, k);
-          this.rankBy = {
-            agg:
-              target.kind === 'aggregate'
-                ? target.agg
-                : target.direction === 'desc'
-                  ? 'max'
-                  : 'min',
-            column,
-          };
+          this.rankBy = { agg: aggregationOf(target), column };
           break;
         }
         const column = this.columnAt(j);
@@ -489,15 +489,7 @@ class Reader {
         const column = this.columnAt(k);
         if (column) {
           this.use(j, k);
-          this.rankBy = {
-            agg:
-              target.kind === 'aggregate'
-                ? target.agg
-                : target.direction === 'desc'
-                  ? 'max'
-                  : 'min',
-            column,
-          };
+          this.rankBy = { agg: aggregationOf(target), column };
         }
       } else if (target?.kind === 'column') {
         this.use(j);
