@@ -67,9 +67,11 @@ function describeMeasure(measure: Measure): string {
   if (measure.condition) {
     return `the percentage of rows where ${measure.condition.map(describeFilter).join(' and ')}`;
   }
-  const what = measure.column
-    ? `${AGG_WORDS[measure.agg]} ${measure.column.info.name}`
-    : AGG_WORDS.count;
+  const what = measure.weight
+    ? `the total of ${measure.weight.info.name}`
+    : measure.column
+      ? `${AGG_WORDS[measure.agg]} ${measure.column.info.name}`
+      : AGG_WORDS.count;
   return measure.share ? `each group's share (in percent) of ${what}` : what;
 }
 

@@ -84,6 +84,7 @@ class Reader {
     this.readFilters();
     this.assemble();
     this.refuseLeftovers();
+    this.weighCounts();
     return this.plan;
   }
 
@@ -589,6 +590,12 @@ class Reader {
     const column = this.columnAt(j);
     if (!column) {
       const word = this.at(j);
+      if (word?.kind === 'unknown' && agg === 'sum' && this.index.countColumn) {
+        // "total workers" over counted data: the total of the counts.
+        this.use(j);
+        this.plan.measures.push({ agg: 'sum', column: this.index.countColumn });
+        return;
+      }
       if (word?.kind === 'unknown') {
         // Refused unless the question names its measure elsewhere ("acceleration (mean) for cars").
         this.unexplained ??= `There is no column "${word.text}" in this data set.`;
@@ -1111,6 +1118,15 @@ class Reader {
     if (k < 0) return null;
     this.use(k);
     return this.columnAt(k);
+  }
+
+  /** Counted data ("count" column): counting rows means adding up the counts. */
+  private weighCounts() {
+    const weight = this.index.countColumn;
+    if (!weight) return;
+    for (const measure of this.plan.measures) {
+      if (measure.agg === 'count' && measure.column === null) measure.weight = weight;
+    }
   }
 
   private refuseLeftovers() {

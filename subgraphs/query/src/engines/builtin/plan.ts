@@ -23,6 +23,8 @@ export interface Measure {
   share?: boolean;
   /** Percentage of rows for which these hold (among the filtered rows). */
   condition?: Filter[];
+  /** Rows counted already: counting means adding up this column (see SchemaIndex.countColumn). */
+  weight?: IndexedColumn;
 }
 
 export interface Group {

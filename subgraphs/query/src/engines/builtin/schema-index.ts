@@ -6,7 +6,7 @@
  */
 import { quoteIdent, quoteText, type ColumnInfo, type DatasetSchema } from '../../dataset-schema';
 import { nameWords, stem } from './text';
-import { DEMONYMS, FILLER, SYNONYMS } from './vocabulary';
+import { DEMONYMS, FILLER, SYNONYMS, US_STATES } from './vocabulary';
 
 export interface IndexedColumn {
   info: ColumnInfo;
@@ -39,6 +39,11 @@ export interface SchemaIndex {
   dates: IndexedColumn[];
   /** An integer column named like a year ("year", "yr"), used when there is no date. */
   yearColumn: IndexedColumn | null;
+  /**
+   * A numeric column named like a count ("count", "n", "frequency"): the data are counted
+   * already, so "how many" / "number of" is its total, not the number of rows.
+   */
+  countColumn: IndexedColumn | null;
 }
 
 // strptime formats tried on date-like text, with a pattern each value must match.
@@ -89,6 +94,8 @@ function phrasesOf(name: string): { phrases: string[][]; unit: string | null } {
   return { phrases, unit };
 }
 
+const COUNT_NAMES = new Set(['count', 'n', 'num', 'number', 'frequency', 'freq', 'case', 'tally']);
+
 function adjectiveForms(word: string): string[] {
   // rain → rainy, sun → sunny, fog → foggy, snow → snowy; not for short codes ("B" is not "by").
   if (word.length < 3 || !/^[a-z]+$/.test(word)) return [];
@@ -113,7 +120,12 @@ export function buildIndex(schema: DatasetSchema): SchemaIndex {
   const values: IndexedValue[] = [];
   for (const column of columns) {
     if (!column.info.values || column.temporal) continue;
+    // A column of US state codes: its values are also named by the states' names.
+    const codes = column.info.values.filter((v) => v in US_STATES).length;
+    const stateCodes = codes >= 10 && codes >= column.info.values.length * 0.8;
     for (const value of column.info.values) {
+      const state = stateCodes ? US_STATES[value] : undefined;
+      if (state) values.push({ column, value, words: state.split(' ') });
       const words = nameWords(value).words.map(stem);
       if (words.length === 0 || words.length > 6) continue;
       values.push({ column, value, words });
@@ -138,5 +150,17 @@ export function buildIndex(schema: DatasetSchema): SchemaIndex {
     columns.find(
       (c) => c.info.type === 'integer' && ['year', 'yr'].includes(c.phrases[0]!.join(' ')),
     ) ?? null;
-  return { schema, columns, values, label: named ?? unique ?? dates[0] ?? null, dates, yearColumn };
+  const countColumn =
+    columns.find(
+      (c) => c.numeric && COUNT_NAMES.has(c.phrases[0]!.join(' ')) && c.info.type === 'integer',
+    ) ?? null;
+  return {
+    schema,
+    columns,
+    values,
+    label: named ?? unique ?? dates[0] ?? null,
+    dates,
+    yearColumn,
+    countColumn,
+  };
 }

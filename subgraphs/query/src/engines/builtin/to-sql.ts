@@ -43,15 +43,19 @@ export function groupAlias(group: Group): string {
 
 export function measureAlias(measure: Measure): string {
   if (measure.share || measure.condition) return 'percent';
+  if (measure.weight) return `total_${snake(measure.weight)}`.toLowerCase();
   if (measure.agg === 'count' || !measure.column) return 'count';
   return `${AGG_ALIAS[measure.agg]}_${snake(measure.column)}`.toLowerCase();
 }
 
 function measureExpression(measure: Measure): string {
-  const base = AGG_SQL[measure.agg](measure.column?.expr ?? '*');
+  const w = measure.weight?.expr;
+  const base = w ? `sum(${w})` : AGG_SQL[measure.agg](measure.column?.expr ?? '*');
   if (measure.condition) {
     const when = measure.condition.map(filterSql).join(' AND ');
-    return `100.0 * count(CASE WHEN ${when} THEN 1 END) / count(*)`;
+    return w
+      ? `100.0 * sum(CASE WHEN ${when} THEN ${w} END) / sum(${w})`
+      : `100.0 * count(CASE WHEN ${when} THEN 1 END) / count(*)`;
   }
   if (measure.share) return `100.0 * ${base} / sum(${base}) OVER ()`;
   return base;
