@@ -8,9 +8,15 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { createS3 } from '@platform/runtime';
+import {
+  DATASET_EVENTS_TOPIC,
+  createKafka,
+  createLogger,
+  createProducer,
+  createS3,
+} from '@platform/runtime';
 import { migrate } from '../../../scripts/migrate.mjs';
-import { localStackEnv } from '../../runtime/test/local-stack';
+import { eventually, localStackEnv } from '../../runtime/test/local-stack';
 import {
   DATABASE_URL,
   expectBadInput,
@@ -329,5 +335,47 @@ describe('afterwards', () => {
     expect(await readdir(local)).toEqual(['v1.parquet']);
     expect(digest(await readFile(join(local, 'v1.parquet')))).toBe(digest(cars.parquet));
     await expect(readFile('/tmp/cars.csv')).rejects.toThrow();
+  });
+
+  it('drops its history and its local copy when the data set is deleted', async () => {
+    const kafka = createKafka(
+      'ask-test',
+      env.KAFKA_BROKERS!.split(','),
+      createLogger('t', 'silent'),
+    );
+    const producer = createProducer(kafka);
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: DATASET_EVENTS_TOPIC,
+        messages: [
+          {
+            key: cars.datasetId,
+            value: JSON.stringify({
+              eventId: randomUUID(),
+              occurredAt: new Date().toISOString(),
+              datasetId: cars.datasetId,
+              ownerId: owner,
+              kind: 'DELETED',
+            }),
+          },
+        ],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    await eventually(
+      'the local copy to go',
+      async () => {
+        const copies = await readdir(join(cacheDir, 'parquet')).catch((): string[] => []);
+        return !copies.includes(cars.datasetId);
+      },
+      30_000,
+    );
+    const { rows } = await server.deps.pool.query(
+      'SELECT count(*)::int AS n FROM query.queries WHERE dataset_id = $1',
+      [cars.datasetId],
+    );
+    expect(rows[0].n).toBe(0);
   });
 });

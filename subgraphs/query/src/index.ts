@@ -111,6 +111,9 @@ export function start(environment?: Record<string, string | undefined>, exitOnSh
         createContext: (base) => createContext(base, { store, answers }),
         // What this service keeps about a data set goes when the data set does.
         datasetRows: ['DELETE FROM query.queries WHERE dataset_id = $1'],
+        // Its local Parquet copies and open database go too (cached answers expire on their own
+        // and can no longer be reached: the profile is gone).
+        onDatasetDeleted: async (datasetId) => warehouse.forget?.(datasetId),
         close: async () => {
           await warehouse.close();
           validator.close();

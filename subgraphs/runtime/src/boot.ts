@@ -92,6 +92,8 @@ export interface SubgraphDefinition<C extends RequestBase> {
    * the data set is deleted (see dataset-deletions.ts).
    */
   datasetRows?: readonly string[];
+  /** Called after `datasetRows` ran for a deleted data set: what else the service drops. */
+  onDatasetDeleted?: (datasetId: string) => Promise<void>;
 }
 
 export async function bootSubgraph<E extends z.ZodRawShape, C extends RequestBase>(options: {
@@ -156,6 +158,7 @@ export async function bootSubgraph<E extends z.ZodRawShape, C extends RequestBas
       pool,
       logger,
       statements: definition.datasetRows,
+      afterDelete: definition.onDatasetDeleted,
     });
     shutdown.add('dataset deletions', deletions.stop);
   }

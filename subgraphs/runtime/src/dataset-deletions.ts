@@ -22,6 +22,8 @@ export function startDatasetDeletions(options: {
   logger: Logger;
   /** DELETE statements of the service's own rows about data set `$1`, run in one transaction. */
   statements: readonly string[];
+  /** Then, what the service keeps outside PostgreSQL (local files, caches); must be idempotent. */
+  afterDelete?: (datasetId: string) => Promise<void>;
 }): RunningConsumer {
   const log = options.logger.child({ source: 'dataset-deletions' });
   return runConsumerInBackground({
@@ -40,6 +42,7 @@ export function startDatasetDeletions(options: {
         }
         return rows;
       });
+      await options.afterDelete?.(event.data.datasetId);
       log.info({ datasetId: event.data.datasetId, rows: removed }, 'removed a deleted data set');
     },
   });

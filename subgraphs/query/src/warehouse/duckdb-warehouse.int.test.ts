@@ -151,4 +151,14 @@ describe('DuckDB warehouse', () => {
     expect(digest(await readFile(join(cached, 'v1.parquet')))).toBe(digest(parquet));
     await expect(readFile('/tmp/leak.csv')).rejects.toThrow();
   });
+
+  it('forgets a deleted data set: its local copy goes, and nothing else', async () => {
+    await warehouse.forget!(cars.datasetId);
+    await expect(readdir(join(dir, 'cache', cars.datasetId))).rejects.toThrow();
+    // Harmless twice, and for a data set it never held.
+    await warehouse.forget!(cars.datasetId);
+    await warehouse.forget!(randomUUID());
+    // Asked again (the object is still in S3 in this test), it is fetched and loaded anew.
+    expect((await run('SELECT count(*) FROM data')).rows).toEqual([['406']]);
+  });
 });

@@ -150,6 +150,14 @@ export function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Warehous
         releaseOpened(opened);
       }
     },
+    async forget(datasetId) {
+      for (const [key, pending] of [...open.entries()]) {
+        if (!key.startsWith(`${datasetId}/`)) continue;
+        open.delete(key);
+        await pending.then(retire, () => undefined);
+      }
+      await options.files.forget(datasetId);
+    },
     async close() {
       const all = [...open.values()];
       open.clear();

@@ -97,6 +97,13 @@ export function createParquetCache(options: ParquetCacheOptions) {
         throw error;
       }
     },
+    /** Removes every local copy of a data set (it was deleted). */
+    async forget(datasetId: string) {
+      for (const key of [...files.keys()]) {
+        if (key.startsWith(`${datasetId}/`)) files.delete(key);
+      }
+      await rm(join(options.dir, datasetId), { recursive: true, force: true });
+    },
     release(d: DatasetVersion) {
       const key = `${d.datasetId}/v${d.version}`;
       const count = (pinned.get(key) ?? 1) - 1;

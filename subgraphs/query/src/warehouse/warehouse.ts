@@ -33,6 +33,8 @@ export interface RunOptions {
 export interface Warehouse {
   readonly name: 'duckdb' | 'snowflake';
   run(dataset: DatasetVersion, sql: string, options: RunOptions): Promise<QueryResult>;
+  /** Drops what is held for a deleted data set (every version); harmless when there is none. */
+  forget?(datasetId: string): Promise<void>;
   close(): Promise<void>;
 }
 
