@@ -325,8 +325,8 @@ class Reader {
         limit = 1;
       }
     }
-    if (start < 0 && this.rankBy === null) return;
-    if (start < 0) return; // "by <measure>" without top/which: an ordering, read later.
+    // No top/which: nothing to rank ("by <measure>" alone is an ordering, read later).
+    if (start < 0) return;
 
     // The entity: the first column after the start that is not the measure.
     let entity: IndexedColumn | null = null;
