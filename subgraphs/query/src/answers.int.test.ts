@@ -13,14 +13,13 @@ import {
   createLogger,
   createPool,
   createRedis,
-  createS3,
   type Pool,
   type Principal,
   type Redis,
 } from '@platform/runtime';
 import { migrate } from '../../../scripts/migrate.mjs';
 import { DATABASE_URL } from '../../runtime/test/graphql';
-import { localStackEnv } from '../../runtime/test/local-stack';
+import { localS3, localStackEnv } from '../../runtime/test/local-stack';
 import {
   startChatCompletionsServer,
   type ChatCompletionsServer,
@@ -40,12 +39,7 @@ import { WarehouseError, type Warehouse } from './warehouse/warehouse';
 
 const env = localStackEnv();
 const logger = createLogger('query-test', 'silent');
-const s3 = createS3({
-  endpoint: env.S3_ENDPOINT,
-  region: env.S3_REGION!,
-  accessKeyId: env.S3_ACCESS_KEY_ID,
-  secretAccessKey: env.S3_SECRET_ACCESS_KEY,
-});
+const s3 = localS3(env);
 const viewer: Principal = { userId: randomUUID(), role: 'analyst', tier: 'free' };
 let pool: Pool;
 let redis: Redis;

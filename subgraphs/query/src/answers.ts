@@ -181,13 +181,8 @@ export function createAnswers(options: AnswersOptions) {
       rawQuestion: string,
       conversationId?: string | null,
     ): Promise<Answer> {
-      const question = rawQuestion.trim();
+      const question = boundedQuestion(rawQuestion);
       if (question.length === 0) throw badInput('The question is empty.');
-      if (question.length > MAX_QUESTION_CHARS) {
-        throw badInput(
-          `The question is ${question.length} characters long; at most ${MAX_QUESTION_CHARS}.`,
-        );
-      }
       const schema = await options.datasets.schemaFor(viewer, datasetId);
       const conversation = conversationId ?? randomUUID();
       const previous = conversationId
@@ -291,6 +286,8 @@ export function createAnswers(options: AnswersOptions) {
       rawSql: string,
       question?: string | null,
     ): Promise<Answer> {
+      // Checked before anything runs: nothing is half done when it is refused.
+      const text = boundedQuestion(question ?? '') || EDITED_SQL_QUESTION;
       const schema = await options.datasets.schemaFor(viewer, datasetId);
       const checked = await check(rawSql, schema);
       if (!('sql' in checked)) {
@@ -308,7 +305,6 @@ export function createAnswers(options: AnswersOptions) {
       } catch (error) {
         throw mapError(error);
       }
-      const text = (question ?? '').trim().slice(0, MAX_QUESTION_CHARS) || EDITED_SQL_QUESTION;
       const explanation = await explain(options.model ?? options.builtin, {
         question: text,
         sql: checked.sql,
@@ -342,6 +338,17 @@ export function createAnswers(options: AnswersOptions) {
   };
 }
 export type Answers = ReturnType<typeof createAnswers>;
+
+/** A question trimmed, refused when over MAX_QUESTION_CHARS. */
+function boundedQuestion(raw: string): string {
+  const question = raw.trim();
+  if (question.length > MAX_QUESTION_CHARS) {
+    throw badInput(
+      `The question is ${question.length} characters long; at most ${MAX_QUESTION_CHARS}.`,
+    );
+  }
+  return question;
+}
 
 function empty(
   question: string,

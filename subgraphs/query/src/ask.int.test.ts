@@ -8,15 +8,9 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import {
-  DATASET_EVENTS_TOPIC,
-  createKafka,
-  createLogger,
-  createProducer,
-  createS3,
-} from '@platform/runtime';
+import { DATASET_EVENTS_TOPIC, createKafka, createLogger, createProducer } from '@platform/runtime';
 import { migrate } from '../../../scripts/migrate.mjs';
-import { eventually, localStackEnv } from '../../runtime/test/local-stack';
+import { eventually, localS3, localStackEnv } from '../../runtime/test/local-stack';
 import {
   DATABASE_URL,
   expectBadInput,
@@ -29,12 +23,7 @@ import { createDatasetFixture, type DatasetFixture } from '../test/dataset-fixtu
 import { start } from './index';
 
 const env = localStackEnv();
-const s3 = createS3({
-  endpoint: env.S3_ENDPOINT,
-  region: env.S3_REGION!,
-  accessKeyId: env.S3_ACCESS_KEY_ID,
-  secretAccessKey: env.S3_SECRET_ACCESS_KEY,
-});
+const s3 = localS3(env);
 const owner = randomUUID();
 let server: Awaited<ReturnType<typeof start>>;
 let issuer: TestIssuer;
@@ -260,6 +249,30 @@ describe('validateSql and runSql', () => {
     });
     expect(answer.rows[0]).toEqual(['USA', '230']);
     expect(answer.explanation).toMatch(/returned 3 rows/);
+  });
+
+  it('refuses oversized SQL and an oversized question, running nothing', async () => {
+    const long = `SELECT ${'1 + '.repeat(6000)}1 FROM data`;
+    const checked = await validate(long);
+    expect((checked.data as { validateSql: { errors: string[] } }).validateSql.errors).toEqual([
+      expect.stringMatching(/characters long; at most 20000/),
+    ]);
+    expectBadInput(await runSql(analyst, long), /The SQL cannot run: .*at most 20000/);
+    const before = await server.deps.pool.query(
+      'SELECT count(*)::int AS n FROM query.queries WHERE user_id = $1',
+      [owner],
+    );
+    const body = await gql(
+      analyst,
+      `mutation($d: ID!, $s: String!, $q: String) { runSql(datasetId: $d, sql: $s, question: $q) { status } }`,
+      { d: cars.datasetId, s: 'SELECT 1 AS one', q: 'q'.repeat(2001) },
+    );
+    expectBadInput(body, /The question is 2001 characters long; at most 2000/);
+    const after = await server.deps.pool.query(
+      'SELECT count(*)::int AS n FROM query.queries WHERE user_id = $1',
+      [owner],
+    );
+    expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
   it('refuses runSql to viewers', async () => {

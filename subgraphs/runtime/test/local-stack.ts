@@ -3,6 +3,7 @@
  * nothing sourced that file: a service under test then talks to the loopback stack, never to a
  * default such as Amazon's S3 endpoint. What the environment already sets wins.
  */
+import { createS3 } from '../src/s3';
 export const LOCAL_STACK_DEFAULTS = {
   DATABASE_URL: 'postgres://platform:platform@127.0.0.1:5432/platform',
   REDIS_URL: 'redis://127.0.0.1:6379',
@@ -21,6 +22,16 @@ export function localStackEnv(): Record<string, string> {
     if (value !== undefined) env[name] = value;
   }
   return env;
+}
+
+/** An S3 client for the local stack's server, configured as the services configure theirs. */
+export function localS3(env: Record<string, string> = localStackEnv()) {
+  return createS3({
+    endpoint: env.S3_ENDPOINT,
+    region: env.S3_REGION ?? LOCAL_STACK_DEFAULTS.S3_REGION,
+    accessKeyId: env.S3_ACCESS_KEY_ID,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+  });
 }
 
 /** Resolves once `condition` holds; fails with `what` after `timeoutMs`. */

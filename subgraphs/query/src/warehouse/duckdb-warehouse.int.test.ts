@@ -9,19 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { createS3 } from '@platform/runtime';
-import { localStackEnv } from '../../../runtime/test/local-stack';
+import { localS3, localStackEnv } from '../../../runtime/test/local-stack';
 import { createDuckDbWarehouse } from './duckdb-warehouse';
 import { createParquetCache, parquetKey } from './parquet-cache';
 import { WarehouseError, type Warehouse } from './warehouse';
 
 const env = localStackEnv();
-const s3 = createS3({
-  endpoint: env.S3_ENDPOINT,
-  region: env.S3_REGION!,
-  accessKeyId: env.S3_ACCESS_KEY_ID,
-  secretAccessKey: env.S3_SECRET_ACCESS_KEY,
-});
+const s3 = localS3(env);
 const bucket = env.S3_DATA_BUCKET!;
 const cars = { datasetId: randomUUID(), version: 1 };
 let dir: string;
